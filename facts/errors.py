@@ -1,0 +1,35 @@
+"""Errors the fact engine raises. Each carries a message that is safe to show a user."""
+
+from __future__ import annotations
+
+
+class FactbotError(Exception):
+    """Base class: ``str(error)`` is a short, user-safe explanation."""
+
+
+class InvalidQuestion(FactbotError):
+    """The question cannot be asked (empty, nothing but punctuation, ...)."""
+
+
+class IngestError(FactbotError):
+    """A document could not be ingested; the database is unchanged."""
+
+
+class FactNotFound(FactbotError):
+    """No fact with that id is visible from where it was asked."""
+
+
+class NotAllowed(FactbotError):
+    """The actor may not make this change (for example a shared-corpus edit by a non-owner)."""
+
+
+class VersionConflict(FactbotError):
+    """The fact changed since the caller read it; re-read and try again."""
+
+
+class InvalidEdit(FactbotError):
+    """A moderator change was rejected (empty text, same text, bad alias...)."""
+
+
+class DatabaseError(FactbotError):
+    """The database file cannot be used (not SQLite, newer schema, read-only, full disk...)."""
