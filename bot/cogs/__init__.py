@@ -1,0 +1,1 @@
+"""Feature cogs: one feature per module."""
