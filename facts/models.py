@@ -33,7 +33,7 @@ class Fact:
     context: str | None = None
     event_date: str | None = None
     speaker: str | None = None
-    entities: tuple[str, ...] = ()
+    entities: tuple[tuple[str, str], ...] = ()
     status: str = "active"
     version: int = 1
     overrides: int | None = None
@@ -42,7 +42,7 @@ class Fact:
     def to_json(self) -> dict[str, Any]:
         """The fact as a JSON-ready dict."""
         data = asdict(self)
-        data["entities"] = list(self.entities)
+        data["entities"] = [{"text": text, "kind": kind} for text, kind in self.entities]
         return data
 
 

@@ -1,16 +1,26 @@
 """FactService: the one entry point the CLI, the console and the Discord bot all use.
 
-Synchronous and Discord-free. The bot runs these calls off its event loop. Scope: ``guild_id``
-None means the shared corpus (the CLI, DMs); an int is one Discord server, which sees the shared
-corpus plus its own facts, with its own overrides and retractions applied.
+Synchronous and Discord-free; every public method is thread-safe (one lock around one SQLite
+connection). The bot runs these calls off its event loop. Scope: ``guild_id`` None means the
+shared corpus (the CLI, DMs); an int is one Discord server, which sees the shared corpus plus its
+own facts, with its own overrides and retractions applied.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
+from facts import moderation, repository
+from facts.aliases import AliasTable, bundled_alias_table
+from facts.answering import compose
+from facts.errors import InvalidEdit, NotAllowed
+from facts.ingest import ingest_bytes, read_file
+from facts.matching import Scored, fetch_candidates, fts_query, score_candidates
 from facts.models import (
+    SHARED_SCOPE,
     Answer,
     ChangeResult,
     DocumentInfo,
@@ -19,6 +29,19 @@ from facts.models import (
     IngestReport,
     ReviewItem,
 )
+from facts.question import Question, analyse_question
+from facts.store import open_database, utc_now
+from facts.text import clean, stem, words
+from facts.vocabulary import Vocabulary
+
+SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"
+SAMPLE_TITLE = "North Korean troops identified in Russia's Kursk region"
+SAMPLE_PUBLISHED = "2024-10-25"
+MAX_QUESTION_RECORD = 500
+
+
+def _scope(guild_id: int | None) -> int:
+    return repository.scope_of(guild_id)
 
 
 class FactService:
@@ -26,11 +49,20 @@ class FactService:
 
     def __init__(self, db_path: str | Path, *, min_confidence: float = 0.5) -> None:
         """Open (creating or migrating) the database at ``db_path``."""
-        raise NotImplementedError
+        self.path = Path(db_path)
+        self.min_confidence = min_confidence
+        self._lock = threading.RLock()
+        self.db = open_database(self.path)
+        self.vocabulary = Vocabulary(self.db)
+        self._aliases: dict[int, AliasTable] = {}
 
     def close(self) -> None:
         """Checkpoint and close the database."""
-        raise NotImplementedError
+        with self._lock:
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self.db.close()
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest_path(
@@ -46,7 +78,11 @@ class FactService:
         progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Ingest one text/Markdown file (front matter and options give metadata)."""
-        raise NotImplementedError
+        path = Path(path)
+        return self.ingest_text(
+            read_file(path), name=path.name, guild_id=guild_id, title=title, url=url, outlet=outlet,
+            published=published, actor=actor, progress=progress,
+        )
 
     def ingest_text(
         self,
@@ -59,93 +95,256 @@ class FactService:
         outlet: str | None = None,
         published: str | None = None,
         actor: str = "cli",
+        progress: Callable[[int, int], None] | None = None,
     ) -> IngestReport:
         """Ingest a document given as text or bytes (a Discord attachment, say)."""
-        raise NotImplementedError
+        with self._lock:
+            scope = _scope(guild_id)
+            report = ingest_bytes(
+                self.db, text, name=name, scope=scope, aliases=self.aliases(scope), actor=actor, title=title,
+                url=url, outlet=outlet, published=published, progress=progress,
+            )
+            if not report.unchanged:
+                self.vocabulary.reload()
+            return report
 
     def ensure_sample_corpus(self) -> IngestReport | None:
         """Ingest the bundled sample corpus when the database has no documents yet."""
-        raise NotImplementedError
+        with self._lock:
+            if self.db.execute("select 1 from documents limit 1").fetchone():
+                return None
+            data = resources.files("facts").joinpath(f"data/corpus/{SAMPLE_CORPUS}").read_bytes()
+            return self.ingest_text(data, name=SAMPLE_CORPUS, title=SAMPLE_TITLE, published=SAMPLE_PUBLISHED,
+                                    actor="factbot")
 
     # -- questions ------------------------------------------------------------------------------
     def ask(self, question: str, *, guild_id: int | None = None, min_confidence: float | None = None) -> Answer:
         """Answer a question or abstain with suggestions. Raises InvalidQuestion for empty input."""
-        raise NotImplementedError
+        threshold = self.min_confidence if min_confidence is None else min_confidence
+        with self._lock:
+            scope = _scope(guild_id)
+            question_obj, ranked = self._rank(question, scope)
+            ids = [s.candidate.id for s in ranked[:6]]
+            facts = repository.load_facts(self.db.conn, ids)
+            return compose(question_obj, ranked, facts, threshold)
 
     def suggest(self, prefix: str, *, guild_id: int | None = None, limit: int = 25) -> list[str]:
         """Autocomplete: short question or topic strings for a partly typed question."""
-        raise NotImplementedError
+        with self._lock:
+            scope = _scope(guild_id)
+            tokens = words(prefix)[:12]
+            if not tokens:
+                rows = self.db.execute(
+                    f"select f.text from facts f where {repository.VISIBLE_SQL} and f.event_date is not null "
+                    "order by f.event_date desc limit :limit", {"scope": scope, "limit": limit},
+                ).fetchall()
+            else:
+                terms = {stem(t) for t in tokens[:-1]}
+                query = fts_query(terms)
+                last = "".join(ch for ch in tokens[-1] if ch.isalnum())
+                query = " OR ".join(filter(None, [query, f'"{last}"*' if last else ""]))
+                rows = self.db.execute(
+                    f"select f.text from facts_fts join facts f on f.id = facts_fts.rowid "
+                    f"where facts_fts match :query and {repository.VISIBLE_SQL} order by bm25(facts_fts) "
+                    "limit :limit", {"query": query, "scope": scope, "limit": limit},
+                ).fetchall()
+            out = []
+            for (text,) in rows:
+                short = text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
+                if short not in out:
+                    out.append(short)
+            return out[:limit]
 
     # -- browsing -------------------------------------------------------------------------------
     def documents(self, *, guild_id: int | None = None) -> list[DocumentInfo]:
         """Documents visible from this scope, newest first, with live fact counts."""
-        raise NotImplementedError
+        with self._lock:
+            return repository.documents(self.db.conn, _scope(guild_id))
 
     def get_fact(self, fact_id: int, *, guild_id: int | None = None) -> Fact:
         """One fact as this scope sees it (an override replaces the shared fact). FactNotFound if hidden."""
-        raise NotImplementedError
+        with self._lock:
+            return repository.visible_fact(self.db.conn, int(fact_id), _scope(guild_id))
 
     def history(self, fact_id: int, *, guild_id: int | None = None) -> list[HistoryEntry]:
         """Every recorded change to a fact (and to this scope's override of it), oldest first."""
-        raise NotImplementedError
+        with self._lock:
+            return repository.history(self.db.conn, int(fact_id), _scope(guild_id))
 
     def timeline(
         self, *, about: str | None = None, guild_id: int | None = None, limit: int = 10, offset: int = 0
     ) -> tuple[list[Fact], int]:
         """Dated facts in date order (optionally about a topic): one page and the total count."""
-        raise NotImplementedError
+        limit = max(1, min(int(limit), 50))
+        offset = max(0, int(offset))
+        with self._lock:
+            scope = _scope(guild_id)
+            ids = None
+            if about and clean(about):
+                _, ranked = self._rank(about, scope)
+                ids = [s.candidate.id for s in ranked if s.coverage >= 0.5]
+            return repository.timeline(self.db.conn, scope, ids, limit, offset)
 
     # -- moderation (each records actor, scope, reason, before and after) -----------------------
     def add_fact(self, text: str, *, source: str, actor: str, guild_id: int | None, reason: str | None = None
                  ) -> ChangeResult:
         """Add a moderator-written fact with a source note to this scope."""
-        raise NotImplementedError
+        with self._lock:
+            scope = _scope(guild_id)
+            result = moderation.add_fact(self.db, self.aliases(scope), text, source=source, actor=actor,
+                                         scope=scope, reason=reason)
+            self.vocabulary.reload()
+            return result
 
     def edit_fact(self, fact_id: int, text: str, *, actor: str, guild_id: int | None, reason: str,
                   expected_version: int | None = None) -> ChangeResult:
         """Edit a fact; in a server, editing a shared fact creates that server's override."""
-        raise NotImplementedError
+        with self._lock:
+            scope = _scope(guild_id)
+            result = moderation.edit_fact(self.db, self.aliases(scope), int(fact_id), text, actor=actor, scope=scope,
+                                          reason=reason, expected_version=expected_version)
+            self.vocabulary.reload()
+            return result
 
     def retract_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str) -> ChangeResult:
         """Soft-retract a fact in this scope: it stops answering but is kept."""
-        raise NotImplementedError
+        with self._lock:
+            result = moderation.set_status(self.db, int(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
+                                           reason=reason)
+            self.vocabulary.reload()
+            return result
 
     def restore_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str | None = None
                      ) -> ChangeResult:
         """Undo a retraction in this scope."""
-        raise NotImplementedError
+        with self._lock:
+            result = moderation.set_status(self.db, int(fact_id), "active", actor=actor, scope=_scope(guild_id),
+                                           reason=reason)
+            self.vocabulary.reload()
+            return result
 
     def add_alias(self, term: str, means: str, *, actor: str, guild_id: int | None) -> None:
         """Teach the matcher that ``term`` means ``means`` (abbreviation or name variant)."""
-        raise NotImplementedError
+        term_words, means_words = words(term), words(means)
+        if not term_words or not means_words:
+            raise InvalidEdit("Both the term and its meaning need letters or digits.")
+        if len(term) > 100 or len(means) > 100:
+            raise InvalidEdit("Keep the term and its meaning under 100 characters each.")
+        if term_words == means_words:
+            raise InvalidEdit("The term and its meaning are the same words.")
+        with self._lock:
+            scope = _scope(guild_id)
+            with self.db.atomic():
+                self.db.execute(
+                    "insert into aliases (scope, term, means, actor, created_at) values (?, ?, ?, ?, ?) "
+                    "on conflict(scope, term) do update set means = excluded.means, actor = excluded.actor, "
+                    "created_at = excluded.created_at",
+                    [scope, " ".join(term_words), " ".join(means_words), actor, utc_now()],
+                )
+            self._aliases.clear()
 
     # -- feedback and review --------------------------------------------------------------------
     def report_wrong_answer(self, question: str, fact_id: int | None, *, guild_id: int | None,
                             channel_id: int | None) -> ReviewItem:
         """Queue a wrong-answer report for moderators."""
-        raise NotImplementedError
+        return self._add_review("wrong_answer", question, fact_id, guild_id, channel_id)
 
     def record_helpful(self, fact_id: int, *, guild_id: int | None) -> None:
         """Count a 'helpful' vote for a fact."""
-        raise NotImplementedError
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "insert into votes (fact_id, scope, helpful) values (?, ?, 1) "
+                "on conflict(fact_id, scope) do update set helpful = helpful + 1",
+                [int(fact_id), _scope(guild_id)],
+            )
 
     def record_unanswered(self, question: str, *, guild_id: int | None, channel_id: int | None) -> ReviewItem:
         """Record a question the engine abstained on (no user ids are kept)."""
-        raise NotImplementedError
+        return self._add_review("unanswered", question, None, guild_id, channel_id)
 
     def review_queue(self, *, guild_id: int | None, limit: int = 20) -> list[ReviewItem]:
         """Open review items for this scope, newest first."""
-        raise NotImplementedError
+        with self._lock:
+            rows = self.db.execute(
+                "select id, kind, question, fact_id, scope, channel_id, created_at, status from review_items "
+                "where scope = ? and status = 'open' order by id desc limit ?",
+                [_scope(guild_id), max(1, min(int(limit), 100))],
+            ).fetchall()
+            return [ReviewItem(*row) for row in rows]
 
     def close_review(self, item_id: int, *, actor: str, guild_id: int | None) -> ReviewItem:
         """Mark a review item done."""
-        raise NotImplementedError
+        with self._lock, self.db.atomic():
+            scope = _scope(guild_id)
+            row = self.db.execute(
+                "select id from review_items where id = ? and scope = ?", [int(item_id), scope]
+            ).fetchone()
+            if row is None:
+                raise InvalidEdit(f"There is no review item #{item_id} here.")
+            self.db.execute(
+                "update review_items set status = 'done', closed_by = ?, closed_at = ? where id = ?",
+                [actor, utc_now(), int(item_id)],
+            )
+            row = self.db.execute(
+                "select id, kind, question, fact_id, scope, channel_id, created_at, status from review_items "
+                "where id = ?", [int(item_id)],
+            ).fetchone()
+            return ReviewItem(*row)
 
     # -- server settings ------------------------------------------------------------------------
     def set_auto_answer(self, channel_id: int, enabled: bool, *, guild_id: int, actor: str) -> None:
         """Turn unprompted answers on or off in a channel of a server."""
-        raise NotImplementedError
+        with self._lock, self.db.atomic():
+            self.db.execute(
+                "insert into auto_answer (scope, channel_id, enabled, actor, updated_at) values (?, ?, ?, ?, ?) "
+                "on conflict(scope, channel_id) do update set enabled = excluded.enabled, actor = excluded.actor, "
+                "updated_at = excluded.updated_at",
+                [_scope(guild_id), int(channel_id), int(bool(enabled)), actor, utc_now()],
+            )
 
     def auto_answer_channels(self, *, guild_id: int) -> frozenset[int]:
         """Channels of a server where the bot answers unprompted (set by moderators)."""
-        raise NotImplementedError
+        with self._lock:
+            rows = self.db.execute(
+                "select channel_id from auto_answer where scope = ? and enabled = 1", [_scope(guild_id)]
+            ).fetchall()
+            return frozenset(r[0] for r in rows)
+
+    # -- internals ------------------------------------------------------------------------------
+    def aliases(self, scope: int) -> AliasTable:
+        """The alias table for a scope: bundled groups, shared additions, then the server's own."""
+        table = self._aliases.get(scope)
+        if table is None:
+            rows = self.db.execute(
+                "select term, means from aliases where scope in (0, ?) order by scope, id", [scope]
+            ).fetchall()
+            table = bundled_alias_table((r[0], r[1]) for r in rows)
+            self._aliases[scope] = table
+        return table
+
+    def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
+        analysed = analyse_question(question, self.aliases(scope), self.vocabulary)
+        candidates = fetch_candidates(self.db.conn, analysed, scope)
+        return analysed, score_candidates(analysed, candidates, self.vocabulary)
+
+    def _add_review(self, kind: str, question: str, fact_id: int | None, guild_id: int | None,
+                    channel_id: int | None) -> ReviewItem:
+        text = clean(question)[:MAX_QUESTION_RECORD] or "(empty question)"
+        with self._lock, self.db.atomic():
+            scope = _scope(guild_id)
+            if fact_id is not None:
+                repository.raw_fact(self.db.conn, int(fact_id), scope)
+            now = utc_now()
+            item_id = self.db["review_items"].insert(
+                {"kind": kind, "question": text, "fact_id": fact_id, "scope": scope, "channel_id": channel_id,
+                 "created_at": now, "status": "open"}
+            ).last_pk
+            return ReviewItem(item_id, kind, text, fact_id, scope, channel_id, now, "open")
+
+    def check_shared_change(self, guild_id: int | None, may_change_shared: bool) -> None:
+        """Raise NotAllowed when a change aimed at the shared corpus comes from someone who may not."""
+        if guild_id is None and not may_change_shared:
+            raise NotAllowed("Only the bot's owners can change the shared corpus.")
+
+
+__all__ = ["SHARED_SCOPE", "FactService", "Fact"]

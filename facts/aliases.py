@@ -1,0 +1,82 @@
+"""Alias groups: names and words that mean the same thing, mapped to one concept key.
+
+The bundled groups live in ``data/aliases.json``; moderators add more (stored in the database).
+Both facts (at ingest) and questions are passed through the same table, so a question that says
+"DPRK" finds a fact that says "North Korean".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+
+from facts.text import words
+
+MAX_PHRASE_WORDS = 6
+
+
+def concept_key(phrase: str) -> str:
+    """The index token for a group: its first member's words run together, prefixed to stay unique."""
+    return "zz" + "".join(words(phrase))
+
+
+@dataclass
+class AliasTable:
+    """Phrase -> concept keys, matched longest-first over word tokens."""
+
+    phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+
+    def add_group(self, members: Sequence[str], key: str | None = None) -> None:
+        """Add one group of equivalent phrases (the key defaults to the first member's)."""
+        members = [m for m in members if words(m)]
+        if not members:
+            return
+        key = key or concept_key(members[0])
+        for member in members:
+            self.phrases.setdefault(tuple(words(member)), set()).add(key)
+
+    def add_alias(self, term: str, means: str) -> None:
+        """Teach that ``term`` means ``means``: the term joins every group ``means`` belongs to."""
+        target = tuple(words(means))
+        keys = set(self.phrases.get(target, ())) or {concept_key(means)}
+        self.phrases.setdefault(target, set()).update(keys)
+        self.phrases.setdefault(tuple(words(term)), set()).update(keys)
+
+    def copy(self) -> AliasTable:
+        """An independent copy (for a server's own additions)."""
+        return AliasTable({k: set(v) for k, v in self.phrases.items()})
+
+    def match(self, tokens: Sequence[str]) -> list[tuple[int, int, set[str]]]:
+        """Non-overlapping (start, end, keys) phrase matches over ``tokens``, longest first."""
+        found: list[tuple[int, int, set[str]]] = []
+        i = 0
+        while i < len(tokens):
+            for length in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+                keys = self.phrases.get(tuple(tokens[i : i + length]))
+                if keys:
+                    found.append((i, i + length, keys))
+                    i += length
+                    break
+            else:
+                i += 1
+        return found
+
+    def keys_in(self, tokens: Sequence[str]) -> set[str]:
+        """Every concept key the tokens mention."""
+        keys: set[str] = set()
+        for _, _, group in self.match(tokens):
+            keys |= group
+        return keys
+
+
+def bundled_alias_table(extra: Iterable[tuple[str, str]] = ()) -> AliasTable:
+    """The bundled alias groups plus ``extra`` (term, means) pairs."""
+    data = json.loads(resources.files("facts").joinpath("data/aliases.json").read_text(encoding="utf-8"))
+    table = AliasTable()
+    for group in data["groups"]:
+        table.add_group(group)
+    for term, means in extra:
+        table.add_alias(term, means)
+    return table

@@ -1,0 +1,220 @@
+"""Documents in, facts out: split a document into sentence facts and store them in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from facts.aliases import AliasTable
+from facts.attribution import find_speaker
+from facts.dates import resolve_sentence_dates
+from facts.documents import DocumentMeta, decode_document, parse_document, split_paragraphs
+from facts.entities import find_entities
+from facts.errors import IngestError
+from facts.indexing import index_terms, join_terms
+from facts.models import IngestReport
+from facts.sentences import split_sentences
+from facts.store import utc_now
+from facts.vocabulary import add_counts
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+PROGRESS_EVERY = 2000
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class SentenceFact:
+    """One sentence of a document, analysed, ready to store."""
+
+    paragraph: int
+    sentence: int
+    start: int
+    end: int
+    text: str
+    context_before: str | None
+    context_after: str | None
+    event_date: str | None
+    speaker: str | None
+    entities: list[tuple[str, str]]
+
+
+def check_iso_date(value: str | None, what: str) -> str | None:
+    """Validate a YYYY-MM-DD date given by a person; raises IngestError naming ``what``."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    try:
+        if not _ISO_DATE.match(value):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise IngestError(f"{what} must be a date written YYYY-MM-DD, not {value!r}") from None
+    return value
+
+
+def check_url(value: str | None) -> str | None:
+    """Validate a source url given by a person."""
+    if not value:
+        return None
+    value = value.strip()
+    if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value):
+        raise IngestError(f"url must start with http:// or https://, not {value!r}")
+    return value
+
+
+def read_file(path: Path) -> bytes:
+    """Read a document file with clear errors for missing, unreadable or huge files."""
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    if path.is_dir():
+        raise IngestError(f"{path} is a folder; give the document files inside it")
+    size = path.stat().st_size
+    if size > MAX_DOCUMENT_BYTES:
+        raise IngestError(f"{path} is {size // (1024 * 1024)} MB; documents are limited to 20 MB")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def analyse(body: str, document_date: date | None) -> list[SentenceFact]:
+    """Split a document body into sentence facts with dates, speakers and entities."""
+    spans: list[tuple[int, int, int, int]] = []  # paragraph, sentence, start, end
+    for paragraph in split_paragraphs(body):
+        for number, (start, end) in enumerate(split_sentences(paragraph.text), start=1):
+            spans.append((paragraph.index, number, paragraph.start + start, paragraph.start + end))
+    texts = [body[start:end] for _, _, start, end in spans]
+    dates = resolve_sentence_dates(texts, document_date=document_date)
+    facts: list[SentenceFact] = []
+    for i, (paragraph, number, start, end) in enumerate(spans):
+        text = texts[i]
+        before = texts[i - 1] if i > 0 and spans[i - 1][0] == paragraph else None
+        after = texts[i + 1] if i + 1 < len(spans) and spans[i + 1][0] == paragraph else None
+        facts.append(
+            SentenceFact(
+                paragraph=paragraph,
+                sentence=number,
+                start=start,
+                end=end,
+                text=text,
+                context_before=before,
+                context_after=after,
+                event_date=dates[i],
+                speaker=find_speaker(text, context_before=texts[i - 1] if i > 0 else None),
+                entities=[(e.text, e.kind) for e in find_entities(text)],
+            )
+        )
+    return facts
+
+
+def ingest_bytes(
+    db: Database,
+    data: bytes | str,
+    *,
+    name: str,
+    scope: int,
+    aliases: AliasTable,
+    actor: str,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest one document into ``scope``. Idempotent; one transaction; raises IngestError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise IngestError(f"{name} is larger than 20 MB")
+    text = decode_document(raw, name)
+    parsed = parse_document(text, name)
+    meta = DocumentMeta(
+        title=(title or parsed.meta.title or _title_from_name(name)).strip()[:300],
+        url=check_url(url) or parsed.meta.url,
+        outlet=(outlet or parsed.meta.outlet or None),
+        published=check_iso_date(published, "published") or parsed.meta.published,
+    )
+    body = parsed.text
+    if not body.strip():
+        raise IngestError(f"{name} has no text after its front matter")
+    content_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    same = db.execute(
+        "select id, title from documents where scope = ? and content_hash = ? and status = 'current'",
+        [scope, content_hash],
+    ).fetchone()
+    if same:
+        return IngestReport(document_id=same[0], title=same[1], facts_added=0, unchanged=True)
+
+    sentences = analyse(body, date.fromisoformat(meta.published) if meta.published else None)
+    if not sentences:
+        raise IngestError(f"{name} holds no sentences to learn from")
+    now = utc_now()
+    with db.atomic():
+        previous = db.execute(
+            "select id from documents where scope = ? and status = 'current' and (name = ? or (url is not null and url = ?))",
+            [scope, name, meta.url],
+        ).fetchall()
+        doc_id = db["documents"].insert(
+            {
+                "scope": scope, "name": name, "title": meta.title, "url": meta.url, "outlet": meta.outlet,
+                "published": meta.published, "content_hash": content_hash, "status": "current",
+                "ingested_at": now, "actor": actor,
+            }
+        ).last_pk
+        superseded = sum(
+            _supersede(db, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
+        )
+        rows = []
+        all_terms = []
+        for count, fact in enumerate(sentences, start=1):
+            terms = index_terms(fact.text, aliases)
+            context_terms = index_terms(" ".join(filter(None, [fact.context_before, fact.context_after])), aliases)
+            all_terms.append(terms)
+            rows.append(
+                {
+                    "scope": scope, "document_id": doc_id, "paragraph": fact.paragraph, "sentence": fact.sentence,
+                    "start_offset": fact.start, "end_offset": fact.end, "text": fact.text,
+                    "context_before": fact.context_before, "context_after": fact.context_after,
+                    "event_date": fact.event_date, "speaker": fact.speaker,
+                    "entities": json.dumps(fact.entities, ensure_ascii=False), "terms": join_terms(terms),
+                    "context_terms": join_terms(context_terms), "status": "active", "version": 1,
+                    "created_at": now, "updated_at": now,
+                }
+            )
+            if progress and count % PROGRESS_EVERY == 0:
+                progress(count, len(sentences))
+        db["facts"].insert_all(rows, batch_size=500)
+        add_counts(db, all_terms)
+    if progress:
+        progress(len(sentences), len(sentences))
+    return IngestReport(document_id=doc_id, title=meta.title, facts_added=len(rows), facts_superseded=superseded)
+
+
+def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str, now: str) -> int:
+    """Mark an older version of a document and its live facts as superseded (nothing is deleted)."""
+    db.execute("update documents set status = 'superseded', superseded_by = ? where id = ?", [new_id, old_id])
+    live = db.execute(
+        "select id, terms from facts where document_id = ? and status = 'active'", [old_id]
+    ).fetchall()
+    db.execute("update facts set status = 'superseded', updated_at = ? where document_id = ? and status = 'active'",
+               [now, old_id])
+    add_counts(db, (terms.split() for _, terms in live), sign=-1)
+    db["fact_history"].insert_all(
+        {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope, "reason": f"document {new_id} replaces it",
+         "before": None, "after": None, "at": now}
+        for fid, _ in live
+    )
+    return len(live)
+
+
+def _title_from_name(name: str) -> str:
+    stem = Path(name).stem.replace("_", " ").replace("-", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else "Untitled document"

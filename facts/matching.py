@@ -1,0 +1,156 @@
+"""From an analysed question to ranked facts: FTS5 candidates, then a coverage-based re-rank.
+
+Confidence is the share of the question's weighted concepts that a fact (or, at half weight, its
+neighbouring sentences) covers, adjusted for whether the fact can hold the kind of answer wanted.
+It is a fraction of the question, not a raw search score, so it means the same at any corpus size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, utils
+
+from facts.question import Concept, Question
+from facts.vocabulary import Vocabulary
+
+CANDIDATE_LIMIT = 150
+CONTEXT_CREDIT = 0.5
+
+_NUMBER = re.compile(
+    r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|several|half|percent)\b",
+    re.IGNORECASE,
+)
+_DATE_WORD = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|week|month|year|"
+    r"(19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Candidate:
+    """A fact row fetched as a candidate, with what scoring needs."""
+
+    id: int
+    text: str
+    terms: frozenset[str]
+    context_terms: frozenset[str]
+    event_date: str | None
+    speaker: str | None
+    entities: list[tuple[str, str]]
+    bm25: float
+
+
+@dataclass
+class Scored:
+    """A candidate with its confidence and the parts it was built from."""
+
+    candidate: Candidate
+    confidence: float
+    coverage: float
+    type_fit: float
+    rank_score: float
+    matched: list[Concept]
+
+
+VISIBLE_SQL = """
+    f.status = 'active'
+    and f.scope in (0, :scope)
+    and not (:scope != 0 and f.scope = 0 and exists (
+        select 1 from facts o where o.scope = :scope and o.overrides = f.id))
+"""
+
+
+def fts_query(terms: set[str]) -> str:
+    """An FTS5 OR-query of quoted terms: user text never becomes FTS5 syntax."""
+    safe = sorted(t for t in terms if t and re.fullmatch(r"[a-z0-9]+", t))
+    return " OR ".join(f'"{t}"' for t in safe)
+
+
+def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int,
+                     limit: int = CANDIDATE_LIMIT) -> list[Candidate]:
+    """The best ``limit`` visible facts by BM25 over the question's terms."""
+    query = fts_query(question.all_terms())
+    if not query:
+        return []
+    rows = conn.execute(
+        f"""
+        select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities,
+               bm25(facts_fts, 1.0, 0.35) as rank
+        from facts_fts join facts f on f.id = facts_fts.rowid
+        where facts_fts match :query and {VISIBLE_SQL}
+        order by rank limit :limit
+        """,
+        {"query": query, "scope": scope, "limit": limit},
+    ).fetchall()
+    return [
+        Candidate(
+            id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
+            event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")], bm25=-r[7],
+        )
+        for r in rows
+    ]
+
+
+def _covered(concept: Concept, terms: frozenset[str]) -> bool:
+    return any(all(t in terms for t in alt) for alt in concept.alternatives)
+
+
+def type_fit(question: Question, candidate: Candidate) -> float:
+    """How well a fact can hold the kind of answer the question wants (1.0 = it can)."""
+    text = candidate.text
+    asked = {c.label for c in question.concepts}
+    kind = question.kind
+    if kind == "when":
+        return 1.0 if (candidate.event_date or _DATE_WORD.search(text)) else 0.65
+    if kind == "how-many":
+        numbers = [m.group().lower() for m in _NUMBER.finditer(text)]
+        return 1.0 if any(n not in asked for n in numbers) else 0.55
+    if kind in ("where", "who", "name"):
+        wanted = {"where": {"place"}, "who": {"person", "org"}, "name": {"person", "org", "place", "other"}}[kind]
+        fresh = [e for e, k in candidate.entities if k in wanted and not _entity_asked(e, question)]
+        if kind == "who" and candidate.speaker and not _entity_asked(candidate.speaker, question):
+            fresh.append(candidate.speaker)
+        if fresh:
+            return 1.0
+        return {"where": 0.8, "who": 0.85, "name": 0.6}[kind]
+    return 1.0
+
+
+def _entity_asked(entity: str, question: Question) -> bool:
+    lowered = entity.lower()
+    return any(c.label in lowered or lowered in c.label for c in question.concepts if len(c.label) > 2)
+
+
+def score_candidates(question: Question, candidates: list[Candidate], vocabulary: Vocabulary) -> list[Scored]:
+    """Score and sort candidates, best first."""
+    weights = [vocabulary.idf(c.df) for c in question.concepts]
+    total = sum(weights) or 1.0
+    question_text = " ".join(c.label for c in question.concepts)
+    scored = []
+    for cand in candidates:
+        got = 0.0
+        matched = []
+        missing_proper = 0
+        for concept, weight in zip(question.concepts, weights, strict=True):
+            if _covered(concept, cand.terms):
+                got += weight
+                matched.append(concept)
+            elif _covered(concept, cand.context_terms):
+                got += CONTEXT_CREDIT * weight
+            elif concept.proper:
+                missing_proper += 1
+        coverage = got / total
+        fit = type_fit(question, cand)
+        confidence = coverage * fit * (0.75**missing_proper)
+        similarity = fuzz.token_set_ratio(question_text, cand.text, processor=utils.default_process) / 100.0
+        rank = confidence + 0.05 * similarity
+        scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
+    scored.sort(key=lambda s: (s.rank_score, s.candidate.bm25), reverse=True)
+    return scored

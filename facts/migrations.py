@@ -1,0 +1,115 @@
+"""Schema migrations: each a function run once, in order, inside a transaction.
+
+A database records its version in ``meta.schema_version``. Opening an older database runs the
+missing steps; a database made by a newer release is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+Migration = Callable[[Database], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+def migration(version: int, name: str) -> Callable[[Migration], Migration]:
+    """Register a migration step; versions must be added in increasing order."""
+
+    def register(fn: Migration) -> Migration:
+        assert not MIGRATIONS or MIGRATIONS[-1][0] < version, "migrations must be added in order"
+        MIGRATIONS.append((version, name, fn))
+        return fn
+
+    return register
+
+
+LATEST_VERSION = 1  # keep equal to the last registered migration (checked by tests)
+
+
+@migration(1, "initial schema")
+def _initial(db: Database) -> None:
+    db["documents"].create(
+        {
+            "id": int, "scope": int, "name": str, "title": str, "url": str, "outlet": str,
+            "published": str, "content_hash": str, "status": str, "superseded_by": int,
+            "ingested_at": str, "actor": str,
+        },
+        pk="id",
+        not_null={"scope", "name", "title", "content_hash", "status", "ingested_at"},
+        defaults={"status": "current"},
+    )
+    db["documents"].create_index(["scope", "content_hash"])
+    db["documents"].create_index(["scope", "name"])
+    db["facts"].create(
+        {
+            "id": int, "scope": int, "document_id": int, "paragraph": int, "sentence": int,
+            "start_offset": int, "end_offset": int, "text": str, "context_before": str,
+            "context_after": str, "event_date": str, "speaker": str, "entities": str, "terms": str,
+            "context_terms": str, "status": str, "version": int, "overrides": int, "note": str,
+            "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"scope", "text", "terms", "status", "version", "created_at", "updated_at"},
+        defaults={"status": "active", "version": 1, "context_terms": ""},
+    )
+    db["facts"].create_index(["document_id"])
+    db["facts"].create_index(["scope", "overrides"])
+    db["facts"].create_index(["event_date"])
+    db["facts"].enable_fts(["terms", "context_terms"], fts_version="FTS5", create_triggers=True)
+    db["fact_history"].create(
+        {
+            "id": int, "fact_id": int, "action": str, "actor": str, "scope": int, "reason": str,
+            "before": str, "after": str, "at": str,
+        },
+        pk="id",
+        not_null={"fact_id", "action", "actor", "scope", "at"},
+    )
+    db["fact_history"].create_index(["fact_id"])
+    db["aliases"].create(
+        {"id": int, "scope": int, "term": str, "means": str, "actor": str, "created_at": str},
+        pk="id",
+        not_null={"scope", "term", "means", "created_at"},
+    )
+    db["aliases"].create_index(["scope", "term"], unique=True)
+    db["review_items"].create(
+        {
+            "id": int, "kind": str, "question": str, "fact_id": int, "scope": int, "channel_id": int,
+            "created_at": str, "status": str, "closed_by": str, "closed_at": str,
+        },
+        pk="id",
+        not_null={"kind", "question", "scope", "created_at", "status"},
+        defaults={"status": "open"},
+    )
+    db["review_items"].create_index(["scope", "status"])
+    db["votes"].create({"fact_id": int, "scope": int, "helpful": int}, pk=("fact_id", "scope"))
+    db["auto_answer"].create(
+        {"scope": int, "channel_id": int, "enabled": int, "actor": str, "updated_at": str},
+        pk=("scope", "channel_id"),
+    )
+    db["vocab"].create({"term": str, "df": int}, pk="term")
+
+
+def current_version(db: Database) -> int:
+    """The schema version recorded in the database (0 for a new, empty file)."""
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(db: Database) -> list[int]:
+    """Bring the schema up to date; returns the versions applied."""
+    if "meta" not in db.table_names():
+        db["meta"].create({"key": str, "value": str}, pk="key")
+    applied = []
+    version = current_version(db)
+    for number, _name, step in MIGRATIONS:
+        if number <= version:
+            continue
+        with db.atomic():
+            step(db)
+            db["meta"].upsert({"key": "schema_version", "value": str(number)}, pk="key")
+        applied.append(number)
+    return applied

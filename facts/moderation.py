@@ -1,0 +1,189 @@
+"""Moderator changes to facts: add, edit, retract, restore. Each is atomic and recorded in history.
+
+A server's change to a shared fact never touches the shared row: it creates (or updates) that
+server's override, which replaces the shared fact for that server only.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlite_utils import Database
+
+from facts.aliases import AliasTable
+from facts.attribution import find_speaker
+from facts.dates import resolve_sentence_dates
+from facts.entities import find_entities
+from facts.errors import FactNotFound, InvalidEdit, NotAllowed, VersionConflict
+from facts.indexing import index_terms, join_terms
+from facts.models import SHARED_SCOPE, ChangeResult, Fact, HistoryEntry
+from facts.repository import load_facts, override_of, raw_fact
+from facts.store import utc_now
+from facts.text import clean, words
+from facts.vocabulary import add_counts
+
+MAX_FACT_CHARS = 1000
+MAX_REASON_CHARS = 500
+MODERATOR_DOCUMENT = "moderator-notes"
+
+
+def check_text(text: str, what: str = "The fact") -> str:
+    """Clean moderator-written text or raise InvalidEdit."""
+    text = clean(text or "")
+    if not words(text):
+        raise InvalidEdit(f"{what} needs some words.")
+    if len(text) > MAX_FACT_CHARS:
+        raise InvalidEdit(f"{what} is {len(text)} characters; keep it under {MAX_FACT_CHARS}.")
+    return text
+
+
+def _reason(reason: str | None, required: bool) -> str | None:
+    reason = clean(reason or "")[:MAX_REASON_CHARS]
+    if required and not reason:
+        raise InvalidEdit("Give a reason for the change: it is kept in the fact's history.")
+    return reason or None
+
+
+def _record(db: Database, fact_id: int, action: str, actor: str, scope: int, reason: str | None,
+            before: str | None, after: str | None, now: str) -> HistoryEntry:
+    entry_id = db["fact_history"].insert(
+        {"fact_id": fact_id, "action": action, "actor": actor, "scope": scope, "reason": reason,
+         "before": before, "after": after, "at": now}
+    ).last_pk
+    return HistoryEntry(entry_id, fact_id, action, actor, scope, reason, before, after, now)
+
+
+def _analysed(text: str, context: str | None, published: str | None, aliases: AliasTable) -> dict[str, object]:
+    from datetime import date
+
+    reference = date.fromisoformat(published) if published else None
+    dates = resolve_sentence_dates([context, text] if context else [text], document_date=reference)
+    return {
+        "text": text,
+        "terms": join_terms(index_terms(text, aliases)),
+        "event_date": dates[-1],
+        "speaker": find_speaker(text, context_before=context),
+        "entities": json.dumps([(e.text, e.kind) for e in find_entities(text)], ensure_ascii=False),
+    }
+
+
+def _target(db: Database, fact_id: int, scope: int) -> tuple[Fact, Fact | None]:
+    """The fact named and the row a change in ``scope`` must touch (None: an override is to be made)."""
+    fact = raw_fact(db.conn, fact_id, scope)
+    if fact.status == "superseded":
+        raise InvalidEdit(f"Fact #{fact_id} belongs to an older version of its document and cannot change.")
+    if fact.scope == scope:
+        return fact, fact
+    return fact, override_of(db.conn, fact_id, scope)
+
+
+def _check_version(db: Database, row: Fact, expected: int | None, actor: str, scope: int, now: str) -> None:
+    if expected is not None and row.version != expected:
+        _record(db, row.id, "conflict", actor, scope, f"expected version {expected}, found {row.version}",
+                None, None, now)
+        raise VersionConflict(
+            f"Fact #{row.id} changed while you were editing it (now version {row.version}); read it again and retry."
+        )
+
+
+def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str) -> int:
+    source_row = db.execute("select * from facts where id = ?", [shared.id]).fetchone()
+    columns = [d[0] for d in db.execute("select * from facts limit 0").description]
+    row = dict(zip(columns, source_row, strict=True))
+    row.pop("id")
+    row.update({"scope": scope, "overrides": shared.id, "status": status, "version": 1,
+                "created_at": now, "updated_at": now})
+    new_id = db["facts"].insert(row).last_pk
+    if status == "active":
+        add_counts(db, [row["terms"].split()])
+    return int(new_id)
+
+
+def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, actor: str, scope: int,
+              reason: str, expected_version: int | None = None) -> ChangeResult:
+    """Change a fact's text in ``scope`` (in place for its own facts, by override for shared ones)."""
+    text = check_text(text)
+    reason_text = _reason(reason, required=True)
+    now = utc_now()
+    with db.atomic():
+        fact, row = _target(db, fact_id, scope)
+        current = row or fact
+        _check_version(db, current, expected_version, actor, scope, now)
+        if text == current.text:
+            raise InvalidEdit(f"Fact #{fact_id} already says exactly that.")
+        target_id = row.id if row else _make_override(db, fact, scope, now, status="active")
+        old = db.execute("select terms, status from facts where id = ?", [target_id]).fetchone()
+        values = _analysed(text, current.context, current.source.published, aliases)
+        values.update({"version": current.version + 1 if row else 2, "updated_at": now})
+        db["facts"].update(target_id, values)
+        if old[1] == "active":
+            add_counts(db, [old[0].split()], sign=-1)
+            add_counts(db, [str(values["terms"]).split()])
+        entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
+    return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
+
+
+def set_status(db: Database, fact_id: int, status: str, *, actor: str, scope: int,
+               reason: str | None) -> ChangeResult:
+    """Retract (status 'retracted') or restore (status 'active') a fact in ``scope``."""
+    action = "retract" if status == "retracted" else "restore"
+    reason_text = _reason(reason, required=action == "retract")
+    now = utc_now()
+    with db.atomic():
+        fact, row = _target(db, fact_id, scope)
+        current = row or fact
+        if current.status == status:
+            raise InvalidEdit(f"Fact #{fact_id} is already {'retracted' if status == 'retracted' else 'live'} here.")
+        if row is None:
+            target_id = _make_override(db, fact, scope, now, status=status)
+        else:
+            target_id = row.id
+            db["facts"].update(target_id, {"status": status, "version": row.version + 1, "updated_at": now})
+            terms = db.execute("select terms from facts where id = ?", [target_id]).fetchone()[0].split()
+            add_counts(db, [terms], sign=1 if status == "active" else -1)
+        entry = _record(db, target_id, action, actor, scope, reason_text, current.status, status, now)
+    return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
+
+
+def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor: str, scope: int,
+             reason: str | None) -> ChangeResult:
+    """Add a moderator-written fact to ``scope``, filed under that scope's moderator-notes document."""
+    text = check_text(text)
+    source_note = check_text(source, "The source")[:300]
+    now = utc_now()
+    with db.atomic():
+        doc = db.execute(
+            "select id from documents where scope = ? and name = ? and status = 'current'", [scope, MODERATOR_DOCUMENT]
+        ).fetchone()
+        if doc:
+            doc_id = doc[0]
+        else:
+            doc_id = db["documents"].insert(
+                {"scope": scope, "name": MODERATOR_DOCUMENT, "title": "Facts added by moderators", "url": None,
+                 "outlet": None, "published": None, "content_hash": f"moderator-notes:{scope}", "status": "current",
+                 "ingested_at": now, "actor": actor}
+            ).last_pk
+        paragraph = db.execute("select count(*) from facts where document_id = ?", [doc_id]).fetchone()[0] + 1
+        values = _analysed(text, None, now[:10], aliases)
+        values.update({"scope": scope, "document_id": doc_id, "paragraph": paragraph, "sentence": 1,
+                       "start_offset": 0, "end_offset": len(text), "context_before": None, "context_after": None,
+                       "context_terms": "", "status": "active", "version": 1, "note": source_note,
+                       "created_at": now, "updated_at": now})
+        fact_id = db["facts"].insert(values).last_pk
+        add_counts(db, [str(values["terms"]).split()])
+        entry = _record(db, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
+    return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)
+
+
+def require_shared_permission(scope: int, may_change_shared: bool) -> None:
+    """Raise NotAllowed when a change would touch the shared corpus without the right to."""
+    if scope == SHARED_SCOPE and not may_change_shared:
+        raise NotAllowed("Only the bot's owners can change the shared corpus.")
+
+
+def ensure_exists(db: Database, fact_id: int, scope: int) -> None:
+    """Raise FactNotFound unless the fact is visible in ``scope``."""
+    raw_fact(db.conn, fact_id, scope)
+
+
+__all__ = ["FactNotFound", "add_fact", "edit_fact", "ensure_exists", "require_shared_permission", "set_status"]

@@ -1,0 +1,148 @@
+"""Question analysis: what kind of answer is wanted, and the concepts a matching fact must cover."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from facts.aliases import AliasTable
+from facts.errors import InvalidQuestion
+from facts.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
+from facts.vocabulary import Vocabulary
+
+MAX_QUESTION_CHARS = 1000
+MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+
+_KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("how-many", re.compile(r"\b(how (many|much)|what (number|amount|percentage)|how large|how big)\b")),
+    ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
+                        r"|how long had it been|since when)\b")),
+    ("where", re.compile(r"\b(where|what (place|city|country|region|location)|which (place|city|country|region))\b")),
+    ("name", re.compile(r"\b(what (is|was|were) (it|the \w+( \w+)?) called|name of|named|what (is|was) the name)\b")),
+    ("who", re.compile(r"\b(who|whom|whose|which (person|official|leader|agency|organi[sz]ation|country|institution))\b")),
+    ("why", re.compile(r"\b(why|what (caused|prompted)|for what reason)\b")),
+    ("which", re.compile(r"\bwhich\b")),
+    ("what", re.compile(r"\bwhat\b")),
+    ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")),
+]
+
+
+@dataclass
+class Concept:
+    """One thing the question asks about; satisfied by any of its alternative term sets."""
+
+    label: str
+    alternatives: list[tuple[str, ...]]
+    proper: bool = False
+    corrected_from: str | None = None
+    df: int = 0
+
+
+@dataclass
+class Question:
+    """An analysed question."""
+
+    text: str
+    kind: str
+    concepts: list[Concept] = field(default_factory=list)
+    months: set[str] = field(default_factory=set)
+    years: set[str] = field(default_factory=set)
+
+    def all_terms(self) -> set[str]:
+        """Every term any alternative uses (for candidate retrieval)."""
+        return {t for c in self.concepts for alt in c.alternatives for t in alt}
+
+
+def question_kind(text: str) -> str:
+    """The kind of answer a question wants: when, who, where, how-many, name, why, which, what, yes-no."""
+    lowered = text.lower()
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.search(lowered):
+            return kind
+    return "what"
+
+
+def validate(question: str) -> str:
+    """Clean a question or raise InvalidQuestion with a message for the asker."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("A question must be text.")
+    text = clean(question)
+    if not text:
+        raise InvalidQuestion("Ask a question: the message was empty.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InvalidQuestion(f"That question is {len(text)} characters long; keep it under {MAX_QUESTION_CHARS}.")
+    if not words(text):
+        raise InvalidQuestion("Ask a question in words: that was only punctuation or symbols.")
+    return text
+
+
+def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary) -> Question:
+    """Turn a question into its kind and concepts (aliases expanded, typos corrected)."""
+    text = validate(question)
+    tokens = words(text)
+    proper_words = _proper_words(text)
+    result = Question(text=text, kind=question_kind(text))
+    matched = aliases.match(tokens)
+    used: set[int] = set()
+    for start, end, keys in matched:
+        phrase = tokens[start:end]
+        if all(t in STOPWORDS for t in phrase) and not any(t in proper_words for t in phrase):
+            continue  # e.g. lower-case "us" as a pronoun
+        used.update(range(start, end))
+        alternatives = [(k,) for k in sorted(keys)]
+        content = tuple(stem(t) for t in phrase if t not in STOPWORDS)
+        if content:
+            alternatives.append(content)
+        result.concepts.append(
+            Concept(label=" ".join(phrase), alternatives=alternatives, proper=any(t in proper_words for t in phrase))
+        )
+    for i, token in enumerate(tokens):
+        if i in used or token in STOPWORDS or token in QUESTION_WORDS:
+            continue
+        if token in MONTHS:
+            result.months.add(token[:3])
+        if token.isdigit() and len(token) == 4 and token.startswith(("19", "20")):
+            result.years.add(token)
+        term = stem(token)
+        concept = Concept(label=token, alternatives=[(term,)], proper=token in proper_words)
+        if term not in vocabulary.df and len(token) >= 4 and not token.isdigit():
+            fixed = vocabulary.closest(term)
+            if fixed:
+                concept.alternatives = [(fixed,)]
+                concept.corrected_from = token
+        result.concepts.append(concept)
+    _merge_duplicates(result)
+    for concept in result.concepts:
+        concept.df = max((_df(alt, vocabulary) for alt in concept.alternatives), default=0)
+    return result
+
+
+def _df(alternative: tuple[str, ...], vocabulary: Vocabulary) -> int:
+    return min((vocabulary.df.get(t, 0) for t in alternative), default=0)
+
+
+def _merge_duplicates(question: Question) -> None:
+    seen: dict[tuple[tuple[str, ...], ...], Concept] = {}
+    merged = []
+    for concept in question.concepts:
+        key = tuple(sorted(concept.alternatives))
+        if key in seen:
+            seen[key].proper = seen[key].proper or concept.proper
+            continue
+        seen[key] = concept
+        merged.append(concept)
+    question.concepts = merged
+
+
+def _proper_words(text: str) -> set[str]:
+    """Lower-cased words written with a capital inside the question (not just sentence-initial)."""
+    proper = set()
+    for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’.-]*", text)):
+        word = match.group()
+        if i == 0 or not word[0].isupper():
+            continue
+        proper.update(words(word))
+    return {w for w in proper if w not in QUESTION_WORDS}

@@ -1,0 +1,137 @@
+"""Reading facts and documents back as model objects, with each server's view applied."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from facts.errors import FactNotFound
+from facts.matching import VISIBLE_SQL
+from facts.models import SHARED_SCOPE, DocumentInfo, Fact, HistoryEntry, Source
+
+FACT_COLUMNS = """
+    f.id, f.text, f.scope, f.context_before, f.context_after, f.event_date, f.speaker, f.entities,
+    f.status, f.version, f.overrides, f.note, f.paragraph, f.sentence,
+    d.id, d.title, d.url, d.outlet, d.published
+"""
+FACT_FROM = "from facts f join documents d on d.id = f.document_id"
+
+
+def scope_of(guild_id: int | None) -> int:
+    """The scope id for a guild (None: the shared corpus)."""
+    return SHARED_SCOPE if guild_id is None else int(guild_id)
+
+
+def row_to_fact(row: sqlite3.Row | tuple) -> Fact:
+    """Build a Fact from a row selected with FACT_COLUMNS."""
+    (fid, text, scope, before, after, event_date, speaker, entities, status, version, overrides, note,
+     paragraph, sentence, doc_id, title, url, outlet, published) = row
+    return Fact(
+        id=fid,
+        text=text,
+        scope=scope,
+        context=before or after,
+        event_date=event_date,
+        speaker=speaker,
+        entities=tuple(tuple(e) for e in json.loads(entities or "[]")),
+        status=status,
+        version=version,
+        overrides=overrides,
+        note=note,
+        source=Source(
+            document_id=doc_id, title=title, url=url, outlet=outlet, published=published,
+            paragraph=paragraph or 0, sentence=sentence or 0,
+        ),
+    )
+
+
+def load_facts(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Fact]:
+    """Facts by id (no visibility check: callers pass ids they got from a scoped query)."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"select {FACT_COLUMNS} {FACT_FROM} where f.id in ({marks})", ids).fetchall()
+    return {row[0]: row_to_fact(row) for row in rows}
+
+
+def raw_fact(conn: sqlite3.Connection, fact_id: int, scope: int) -> Fact:
+    """The fact row itself if this scope may see it (shared or its own), else FactNotFound."""
+    row = conn.execute(f"select {FACT_COLUMNS} {FACT_FROM} where f.id = ?", [fact_id]).fetchone()
+    if row is None or row[2] not in (SHARED_SCOPE, scope):
+        raise FactNotFound(f"There is no fact #{fact_id} here.")
+    return row_to_fact(row)
+
+
+def override_of(conn: sqlite3.Connection, fact_id: int, scope: int) -> Fact | None:
+    """This scope's override of a shared fact, if it has one."""
+    if scope == SHARED_SCOPE:
+        return None
+    row = conn.execute(
+        f"select {FACT_COLUMNS} {FACT_FROM} where f.scope = ? and f.overrides = ? order by f.id desc limit 1",
+        [scope, fact_id],
+    ).fetchone()
+    return row_to_fact(row) if row else None
+
+
+def visible_fact(conn: sqlite3.Connection, fact_id: int, scope: int) -> Fact:
+    """A fact as this scope sees it: its own override replaces the shared fact."""
+    fact = raw_fact(conn, fact_id, scope)
+    return override_of(conn, fact_id, scope) or fact
+
+
+def history(conn: sqlite3.Connection, fact_id: int, scope: int) -> list[HistoryEntry]:
+    """Changes to a fact and to this scope's override of it, oldest first (other scopes' hidden)."""
+    fact = raw_fact(conn, fact_id, scope)
+    ids = [fact.id]
+    if fact.overrides is not None:
+        ids.append(fact.overrides)
+    override = override_of(conn, fact_id, scope)
+    if override:
+        ids.append(override.id)
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"select id, fact_id, action, actor, scope, reason, before, after, at from fact_history "
+        f"where fact_id in ({marks}) and scope in (0, ?) order by id",
+        [*ids, scope],
+    ).fetchall()
+    return [HistoryEntry(*row) for row in rows]
+
+
+def documents(conn: sqlite3.Connection, scope: int) -> list[DocumentInfo]:
+    """Current documents this scope sees, newest published first, with live fact counts."""
+    rows = conn.execute(
+        f"""
+        select d.id, d.title, d.url, d.outlet, d.published, d.scope, d.ingested_at,
+               (select count(*) from facts f where f.document_id = d.id and {VISIBLE_SQL})
+        from documents d
+        where d.status = 'current' and d.scope in (0, :scope)
+        order by coalesce(d.published, substr(d.ingested_at, 1, 10)) desc, d.id desc
+        """,
+        {"scope": scope},
+    ).fetchall()
+    return [
+        DocumentInfo(id=r[0], title=r[1], url=r[2], outlet=r[3], published=r[4], scope=r[5], ingested_at=r[6],
+                     fact_count=r[7])
+        for r in rows
+        if r[7] > 0 or r[5] == scope
+    ]
+
+
+def timeline(conn: sqlite3.Connection, scope: int, fact_ids: list[int] | None, limit: int,
+             offset: int) -> tuple[list[Fact], int]:
+    """Dated, visible facts in date order (restricted to ``fact_ids`` when given): a page and the total."""
+    where = f"f.event_date is not null and {VISIBLE_SQL}"
+    params: dict[str, object] = {"scope": scope, "limit": limit, "offset": offset}
+    if fact_ids is not None:
+        if not fact_ids:
+            return [], 0
+        where += f" and f.id in ({','.join(str(int(i)) for i in fact_ids)})"
+    total = conn.execute(f"select count(*) from facts f where {where}", params).fetchone()[0]
+    rows = conn.execute(
+        f"select {FACT_COLUMNS} {FACT_FROM} where {where} "
+        "order by f.event_date, d.id, f.paragraph, f.sentence limit :limit offset :offset",
+        params,
+    ).fetchall()
+    return [row_to_fact(r) for r in rows], total

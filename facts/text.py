@@ -1,0 +1,77 @@
+"""Text normalisation shared by indexing and question analysis: one tokenizer, one stemmer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "–": "-", "—": "-"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
+
+# Function words: they carry no topic. Question words are kept apart (see QUESTION_WORDS).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a an the and or but if then else of in on at to for from by with without about into onto over under
+    up down out off as than so such too very can could would should will shall may might must do does did
+    done doing be been being am is are was were has have had having i me my mine we our ours you your
+    yours he him his she her hers it its they them their theirs this that these those there here
+    what which who whom whose when where why how whats who's what's where's when's how's whos
+    not no nor any some all each every both either neither other another own same just also only even
+    still yet ever again already really actually apparently anything something everything nothing
+    anyone someone everyone say says said tell told get gets got let lets make made thing things
+    one ones s t ve re ll d m isnt arent wasnt werent doesnt didnt dont hasnt havent hadnt cant wont
+    according article document report reports reported source sources mention mentioned
+    """.split()
+)
+
+QUESTION_WORDS: frozenset[str] = frozenset(
+    "what which who whom whose when where why how whats whos wheres whens hows".split()
+)
+
+
+def clean(text: str) -> str:
+    """NFKC-normalise, straighten quotes and dashes, drop control and invisible characters."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _CONTROL.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, for comparison."""
+    decomposed = unicodedata.normalize("NFKD", clean(text).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (accents removed, possessive 's dropped, U.S. -> us)."""
+    tokens = []
+    for match in _WORD.finditer(fold(text)):
+        token = match.group()
+        if token.endswith("'s"):
+            token = token[:-2]
+        token = token.replace(".", "").replace("'", "")
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The English Snowball stem of one lower-case word."""
+    return _STEMMER.stemWord(word)
+
+
+def content_words(text: str) -> list[str]:
+    """Words that carry topic: not stopwords, not question words."""
+    return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+
+
+def is_number(token: str) -> bool:
+    """True for tokens such as 32, 1990, 1,000 (already split), 3.5."""
+    return token.replace(",", "").replace(".", "").isdigit()
