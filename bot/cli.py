@@ -233,3 +233,7 @@ def _moderate(args: argparse.Namespace, service: FactService) -> int:
     print(f"{result.entry.action}: fact #{result.fact.id} is now {result.fact.status} (version {result.fact.version})")
     print(format_fact(result.fact))
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -97,8 +97,9 @@ def analyse(body: str, document_date: date | None) -> list[SentenceFact]:
     facts: list[SentenceFact] = []
     for i, (paragraph, number, start, end) in enumerate(spans):
         text = texts[i]
-        before = texts[i - 1] if i > 0 and spans[i - 1][0] == paragraph else None
-        after = texts[i + 1] if i + 1 < len(spans) and spans[i + 1][0] == paragraph else None
+        # Neighbouring sentences, across paragraph breaks: news paragraphs are often one sentence long.
+        before = texts[i - 1] if i > 0 else None
+        after = texts[i + 1] if i + 1 < len(spans) else None
         facts.append(
             SentenceFact(
                 paragraph=paragraph,

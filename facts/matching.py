@@ -19,11 +19,24 @@ from facts.vocabulary import Vocabulary
 
 CANDIDATE_LIMIT = 150
 CONTEXT_CREDIT = 0.5
+UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
+MISSING_PROPER_FACTOR = 0.75
+DATE_MISMATCH_FACTOR = 0.5
 
 _NUMBER = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|several|half|percent)\b",
     re.IGNORECASE,
+)
+_DATE_EXPRESSION = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|"
+    r"\b\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+    r"(?:\s+\d{4})?|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|inside|outside|from|to|into|across|based in|held in|located in)\s+(?:the\s+)?[A-Z][\w'’-]+"
 )
 _DATE_WORD = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -110,10 +123,13 @@ def type_fit(question: Question, candidate: Candidate) -> float:
     if kind == "when":
         return 1.0 if (candidate.event_date or _DATE_WORD.search(text)) else 0.65
     if kind == "how-many":
-        numbers = [m.group().lower() for m in _NUMBER.finditer(text)]
+        undated = _DATE_EXPRESSION.sub(" ", text)
+        numbers = [m.group().lower() for m in _NUMBER.finditer(undated)]
         return 1.0 if any(n not in asked for n in numbers) else 0.55
+    if kind == "where" and not _LOCATIVE.search(text):
+        return 0.75
     if kind in ("where", "who", "name"):
-        wanted = {"where": {"place"}, "who": {"person", "org"}, "name": {"person", "org", "place", "other"}}[kind]
+        wanted = {"where": {"place"}, "who": {"person", "org"}, "name": {"person", "org", "other"}}[kind]
         fresh = [e for e, k in candidate.entities if k in wanted and not _entity_asked(e, question)]
         if kind == "who" and candidate.speaker and not _entity_asked(candidate.speaker, question):
             fresh.append(candidate.speaker)
@@ -128,9 +144,25 @@ def _entity_asked(entity: str, question: Question) -> bool:
     return any(c.label in lowered or lowered in c.label for c in question.concepts if len(c.label) > 2)
 
 
+def _dates_agree(question: Question, candidate: Candidate) -> bool:
+    """A month or year named in the question must appear in the fact or its neighbours."""
+    if not question.months and not question.years:
+        return True
+    terms = candidate.terms | candidate.context_terms
+    months_ok = all(any(t.startswith(m) for t in terms) for m in question.months)
+    years_ok = all(y in terms for y in question.years)
+    return months_ok and years_ok
+
+
+def concept_weight(concept: Concept, vocabulary: Vocabulary) -> float:
+    """IDF weight of a concept; words no fact holds count for part of their weight."""
+    weight = vocabulary.idf(concept.df)
+    return weight if concept.df or concept.proper else UNKNOWN_WEIGHT * weight
+
+
 def score_candidates(question: Question, candidates: list[Candidate], vocabulary: Vocabulary) -> list[Scored]:
     """Score and sort candidates, best first."""
-    weights = [vocabulary.idf(c.df) for c in question.concepts]
+    weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
     question_text = " ".join(c.label for c in question.concepts)
     scored = []
@@ -148,7 +180,9 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
                 missing_proper += 1
         coverage = got / total
         fit = type_fit(question, cand)
-        confidence = coverage * fit * (0.75**missing_proper)
+        confidence = coverage * fit * (MISSING_PROPER_FACTOR**missing_proper)
+        if not _dates_agree(question, cand):
+            confidence *= DATE_MISMATCH_FACTOR
         similarity = fuzz.token_set_ratio(question_text, cand.text, processor=utils.default_process) / 100.0
         rank = confidence + 0.05 * similarity
         scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))

@@ -21,7 +21,7 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
                         r"|how long had it been|since when)\b")),
     ("where", re.compile(r"\b(where|what (place|city|country|region|location)|which (place|city|country|region))\b")),
-    ("name", re.compile(r"\b(what (is|was|were) (it|the \w+( \w+)?) called|name of|named|what (is|was) the name)\b")),
+    ("name", re.compile(r"(\bcalled\W*$|\bname of\b|\bnamed\b|\bwhat (is|was) the name\b|\bwhat'?s the name\b)")),
     ("who", re.compile(r"\b(who|whom|whose|which (person|official|leader|agency|organi[sz]ation|country|institution))\b")),
     ("why", re.compile(r"\b(why|what (caused|prompted)|for what reason)\b")),
     ("which", re.compile(r"\bwhich\b")),

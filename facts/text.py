@@ -26,7 +26,8 @@ STOPWORDS: frozenset[str] = frozenset(
     still yet ever again already really actually apparently anything something everything nothing
     anyone someone everyone say says said tell told get gets got let lets make made thing things
     one ones s t ve re ll d m isnt arent wasnt werent doesnt didnt dont hasnt havent hadnt cant wont
-    according article document report reports reported source sources mention mentioned
+    according article document mention mentioned mean means meaning happen happened happening like
+    kind type sort way please know exactly currently basically actually gonna wanna going anymore
     """.split()
 )
 

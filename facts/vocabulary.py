@@ -6,7 +6,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
 
@@ -30,11 +31,14 @@ class Vocabulary:
         """Smoothed inverse document frequency for a term held by ``df`` facts."""
         return math.log(1.0 + (self.total + 1) / (df + 1))
 
-    def closest(self, term: str, *, cutoff: float = 80.0) -> str | None:
-        """The known term closest in spelling to ``term`` (for typos), or None."""
+    def closest(self, term: str) -> str | None:
+        """The known term within one edit (two for long words; a swap counts as one) of ``term``, or None."""
+        if len(term) < 4:
+            return None
         if self._words is None:
             self._words = [w for w in self.df if not w.startswith("zz") and not w.isdigit()]
-        match = process.extractOne(term, self._words, scorer=fuzz.ratio, score_cutoff=cutoff)
+        limit = 1 if len(term) < 8 else 2
+        match = process.extractOne(term, self._words, scorer=OSA.distance, score_cutoff=limit)
         return match[0] if match else None
 
 

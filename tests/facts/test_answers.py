@@ -1,0 +1,98 @@
+"""Questions in, sourced answers (or honest abstentions) out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from facts.errors import InvalidQuestion
+from facts.service import FactService
+
+
+def test_answer_carries_fact_source_span_and_confidence(news_service: FactService) -> None:
+    answer = news_service.ask("When did the Riverton council approve the bridge?")
+    assert answer.answered
+    assert answer.fact.text.startswith("The Riverton city council voted on March 8")
+    assert answer.answer is not None and "March 8" in answer.answer
+    start, end = answer.span
+    assert answer.fact.text[start:end] == answer.answer
+    assert answer.fact.event_date == "2023-03-08"
+    assert 0.0 < answer.confidence <= 1.0
+
+
+def test_answer_json_has_the_documented_fields(news_service: FactService) -> None:
+    data = news_service.ask("Who is the city engineer of Riverton?").to_json()
+    assert set(data) >= {"question", "answered", "answer", "text", "fact_id", "confidence", "source",
+                         "event_date", "speaker", "related", "suggestions"}
+    assert set(data["source"]) >= {"document", "title", "url", "paragraph", "sentence", "published"}
+    assert data["answered"] is True
+    assert "Tomas Berg" in data["text"]
+    json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of Australia?", "who won the world cup", "How many people live on Mars?"],
+)
+def test_off_topic_questions_are_abstained_with_suggestions_not_answers(news_service: FactService,
+                                                                       question: str) -> None:
+    answer = news_service.ask(question)
+    assert not answer.answered
+    assert answer.fact is None and answer.answer is None
+    assert answer.to_json()["text"] is None
+
+
+def test_near_miss_asks_for_a_detail_the_document_lacks(news_service: FactService) -> None:
+    answer = news_service.ask("How many votes did the Riverton bridge get in the council?")
+    assert not answer.answered
+    assert any("Riverton" in s.text for s in answer.suggestions)
+
+
+def test_typos_and_abbreviations_still_find_the_fact(news_service: FactService) -> None:
+    answer = news_service.ask("wat did the agriculure minister say about the harvset")
+    assert answer.answered and "Carlos Favaro" in answer.fact.text
+    alias = news_service.ask("how much did soybean exports to the PRC rise")
+    assert alias.answered and "14 percent" in alias.fact.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ['" * ( ) NEAR AND OR NOT - ^ :', 'bridge" OR "x', "bridge NEAR(cost, 5)", "col:bridge", "bridge*",
+     "'; drop table facts; --", "\x00\x01bridge\x1b[31m cost", "brïdge cöst 🌉", "‮bridge"],
+)
+def test_query_syntax_and_odd_characters_never_break_a_query(news_service: FactService, question: str) -> None:
+    answer = news_service.ask(question)
+    assert answer.question
+    assert news_service.documents()  # the database is intact
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   \n\t ", "empty"), ("?!…", "punctuation"), ("🌉🌉🌉", "punctuation"),
+     ("why " * 2500, "characters")],
+)
+def test_unaskable_questions_get_a_clear_error(news_service: FactService, question: str, message: str) -> None:
+    with pytest.raises(InvalidQuestion, match=message):
+        news_service.ask(question)
+
+
+def test_related_facts_are_other_sentences(news_service: FactService) -> None:
+    answer = news_service.ask("What did the Riverton council decide on the same day as the bridge vote?")
+    assert answer.answered
+    assert all(r.id != answer.fact.id for r in answer.related)
+    assert len(answer.related) <= 2
+
+
+def test_timeline_is_in_date_order(news_service: FactService) -> None:
+    facts, total = news_service.timeline()
+    dates = [f.event_date for f in facts]
+    assert dates == sorted(dates) and total == len(facts) >= 3
+    about, _ = news_service.timeline(about="soybean exports")
+    assert about and all("Riverton" not in f.text for f in about)
+
+
+def test_suggest_offers_known_facts(news_service: FactService) -> None:
+    suggestions = news_service.suggest("soyb")
+    assert suggestions and all(len(s) <= 100 for s in suggestions)
+    assert any("soybean" in s.lower() for s in suggestions)

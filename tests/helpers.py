@@ -1,0 +1,29 @@
+"""Shared test helpers: fresh databases, made-up documents, repository paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FACTBOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
+DEV_SET = SHARED / "eval" / "seed-dev.jsonl"
+
+CITY_REPORT = """---
+title: Riverton council approves new bridge
+url: https://news.example.org/riverton-bridge
+outlet: Example News
+published: 2023-03-10
+---
+The Riverton city council voted on March 8 to approve a new pedestrian bridge over the Clear River.
+Mayor Helena Ortiz said the bridge would cost about $12 million and open in 2025.
+
+Construction is expected to begin in June, according to the city engineer, Tomas Berg.
+Opponents argued that the money should go to road repairs instead.
+On the same day, the council also rejected a proposal to raise parking fees.
+"""
+
+TRADE_REPORT = """Brazilian officials announced on Tuesday that soybean exports to China rose by 14 percent in 2022.
+Agriculture Minister Carlos Favaro told reporters in Brasília that the harvest had been the largest on record.
+Argentina, a regional competitor, suffered a severe drought that cut its output by nearly half.
+"""
