@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 8
+PAGE_SIZE = 5
 FACT_ID_MAX = 2**53 - 1
 
 
