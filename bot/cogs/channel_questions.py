@@ -66,6 +66,7 @@ def looks_like_question(text: str) -> bool:
     if text.endswith("?"):
         return True
     first = re.split(r"[\s,]+", text.lower(), maxsplit=1)[0]
+    first = re.split(r"['’]", first, maxsplit=1)[0]  # who's, what's, where'd
     return first in _QUESTION_WORDS and len(text.split()) >= 3
 
 

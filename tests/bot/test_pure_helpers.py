@@ -41,6 +41,7 @@ def test_check_failures_and_cooldowns_are_polite():
 def test_question_detection():
     assert looks_like_question("who sent troops to Kursk?")
     assert looks_like_question("When did the troops arrive in Kursk")
+    assert looks_like_question("who's the pentagon spokesperson")
     assert not looks_like_question("lol")
     assert not looks_like_question("I think the weather is nice today.")
     assert not looks_like_question("?" * 600)
