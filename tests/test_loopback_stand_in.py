@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 from typing import Any
 
+import aiohttp
 import discord
 import pytest
 from discord import app_commands
@@ -28,10 +31,10 @@ from tests.loopback.limits import check_request
 CHANNEL_MESSAGES = "/channels/{channel_id}/messages"
 
 
-def _intents(*, members: bool = True, content: bool = True) -> discord.Intents:
+def _intents(*, members: bool = True, content: bool = True, presences: bool | None = None) -> discord.Intents:
     intents = discord.Intents.default()
     intents.members = members
-    intents.presences = members
+    intents.presences = members if presences is None else presences
     intents.message_content = content
     return intents
 
@@ -123,10 +126,18 @@ class MiniBot(commands.Bot):
 
         @tree.command(name="long", description="Send too much")
         async def long(interaction: discord.Interaction) -> None:
-            try:
+            with contextlib.suppress(discord.HTTPException):
                 await interaction.response.send_message("x" * 2001)
-            except discord.HTTPException:
-                await interaction.followup.send("too long") if interaction.response.is_done() else None
+
+        @tree.command(name="slow", description="Answer after a while without deferring")
+        async def slow(interaction: discord.Interaction, seconds: float) -> None:
+            await asyncio.sleep(seconds)
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.send_message("finally")
+
+        @tree.context_menu(name="Check fact")
+        async def check_fact(interaction: discord.Interaction, message: discord.Message) -> None:
+            await interaction.response.send_message(f"Checking: {message.content}", ephemeral=True)
 
 
 class ShardedMiniBot(commands.AutoShardedBot):
@@ -168,7 +179,9 @@ async def test_sync_stores_commands_with_ids_and_options(discord_stand_in: Disco
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         synced = await bot.tree.sync()
     stored = {c["name"]: c for c in discord_stand_in.synced_commands()}
-    assert {c.name for c in synced} == set(stored) == {"fact", "factmod", "upload", "more", "suggest", "long"}
+    assert {c.name for c in synced} == set(stored)
+    assert set(stored) == {"fact", "factmod", "upload", "more", "suggest", "long", "slow", "Check fact"}
+    assert stored["Check fact"]["type"] == 3
     assert all(c["id"].isdigit() and c["application_id"] for c in stored.values())
     fact_options = {o["name"]: o for o in stored["fact"]["options"]}
     assert fact_options["query"]["type"] == 3 and fact_options["query"]["required"] is True
@@ -433,7 +446,7 @@ async def test_invalid_bot_payload_answers_400_and_is_recorded(discord_stand_in:
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
         handle = await discord_stand_in.slash_command("long", user="member", channel="a/general")
-        rejected = await discord_stand_in.wait_for(lambda r: r.status == 400, since=handle._since)
+        rejected = await discord_stand_in.wait_for(lambda r: r.status == 400, since=handle.callback_since)
         assert rejected.response["code"] == 50035 and "content" in rejected.response["errors"]["data"]
         channel = bot.get_channel(discord_stand_in.scenario.channel("a/general").id)
         assert isinstance(channel, discord.TextChannel)
@@ -515,21 +528,146 @@ def test_missing_spec_variable_raises(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 
 async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: DiscordStandIn) -> None:
+    """Self-check: what the stand-in answers validates against the spec's response schemas."""
+    scenario = discord_stand_in.scenario
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
-        handle = await discord_stand_in.slash_command(
-            "fact", {"query": "shape"}, user="member", channel="a/general"
+        for command, options, user in [
+            ("fact", {"query": "shape", "detailed": True}, "member"),
+            ("factmod edit", {"id": 1, "text": "t"}, "admin"),
+        ]:
+            await (
+                await discord_stand_in.slash_command(command, options, user=user, channel="a/general")
+            ).response_message()
+        shown = await discord_stand_in.slash_command("more", user="member", channel="a/general")
+        clicked = await discord_stand_in.click_button(
+            await shown.response_message(), "mini:more", user="member"
         )
-        await handle.response_message()
-        sent = await discord_stand_in.send_message("member", "a/general", "!fact shape")
-        await sent.reply()
+        await clicked.response_message()
+        await (await discord_stand_in.send_message("member", "a/general", "!fact shape")).reply()
+        await (await discord_stand_in.send_dm("member", "!fact shape")).reply()
+        channel = bot.get_channel(scenario.channel("a/general").id)
+        assert isinstance(channel, discord.TextChannel)
+        message = await channel.send("x", file=discord.File(io.BytesIO(b"1"), "one.txt"))
+        await message.edit(content="y")
+        await message.add_reaction("\N{THUMBS UP SIGN}")
+        with pytest.raises(discord.Forbidden):  # the bot lacks MANAGE_MESSAGES / PIN_MESSAGES in Guild A
+            await message.pin()
+        await channel.fetch_message(message.id)
+        await message.delete()
+        async with channel.typing():
+            pass
+        assert [m async for m in channel.history(limit=5)]
+        guild = bot.get_guild(scenario.guild("a").id)
+        assert guild is not None
+        await guild.fetch_member(scenario.user("member").id)
+        await bot.fetch_guild(guild.id)
+        await bot.fetch_channel(channel.id)
+        stranger = await bot.fetch_user(scenario.user("stranger").id)
+        dm = await stranger.send("hello")
+        await dm.pin()
+        assert [m.id async for m in dm.channel.pins()] == [dm.id]
+        await dm.unpin()
+        await bot.tree.fetch_commands()
     spec = discord_stand_in.spec
-    checked = 0
+    checked = set()
     for request in discord_stand_in.requests:
-        if request.ok and request.response is not None and request.route is not None:
+        if request.ok and request.response is not None:
             operation = spec.operation(request.method, request.path)
-            assert operation is not None
+            assert operation is not None and request.route is not None
             problems = spec.validate_response(request.method, operation[0], request.status, request.response)
             assert problems == [], f"{request}: {problems}"
-            checked += 1
-    assert checked >= 5
+            checked.add((request.method, request.route))
+    assert len(checked) >= 15
+    assert not discord_stand_in.unknown_requests
+
+
+async def test_guild_commands_context_menus_and_member_chunking(discord_stand_in: DiscordStandIn) -> None:
+    scenario = discord_stand_in.scenario
+    guild_b = scenario.guild("b")
+    # without GUILD_PRESENCES, GUILD_CREATE carries only the bot; discord.py chunks the rest
+    bot = MiniBot(intents=_intents(members=True, presences=False))
+    async with discord_stand_in.run_bot(bot):
+        chunked = discord.utils.get(bot.guilds, name="Guild A")
+        assert chunked is not None and len(chunked.members) == len(scenario.guild("a").members)
+        assert [f.op for f in discord_stand_in.frames if f.direction == "recv"].count(8) == 2
+
+        target = discord.Object(guild_b.id)
+        bot.tree.copy_global_to(guild=target)
+        await bot.tree.sync(guild=target)
+        assert {c["name"] for c in discord_stand_in.synced_commands("b")} >= {"fact", "Check fact"}
+        handle = await discord_stand_in.slash_command(
+            "fact", {"query": "b"}, user="b_member", channel="b/general"
+        )
+        assert handle.payload["data"]["guild_id"] == str(guild_b.id)
+        assert handle.payload["locale"] == "de" and handle.payload["guild_locale"] == "de"
+        assert (await handle.response_message())["content"] == "Result for b"
+
+        said = await discord_stand_in.send_message("b_owner", "b/general", "Water boils at 100 C")
+        check = await discord_stand_in.context_menu(
+            "Check fact", said.message, user="b_member", channel="b/general"
+        )
+        reply = await check.response_message()
+        assert reply["content"] == "Checking: Water boils at 100 C" and check.is_ephemeral()
+        # the global command is not synced, so Guild A does not have it
+        with pytest.raises(InteractionRefused):
+            await discord_stand_in.context_menu(
+                "Check fact", said.message, user="member", channel="a/general"
+            )
+        # members cannot invoke commands where they cannot see the channel
+        with pytest.raises(InteractionRefused):
+            await discord_stand_in.slash_command("fact", {"query": "x"}, user="member", channel="a/mod-log")
+
+
+async def test_raw_requests_unknown_routes_and_auth(discord_stand_in: DiscordStandIn) -> None:
+    headers = {"Authorization": f"Bot {discord_stand_in.scenario.token}"}
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{discord_stand_in.api_url}/no/such/route", headers=headers) as response:
+            assert response.status == 404 and response.headers["Content-Type"] == "application/json"
+            assert (await response.json())["message"] == "404: Not Found"
+        async with session.get(
+            f"{discord_stand_in.api_url}/users/@me", headers={"Authorization": "Bot nope"}
+        ) as bad:
+            assert bad.status == 401
+        async with session.get(f"{discord_stand_in.api_url}/users/@me", headers=headers) as good:
+            assert good.status == 200 and good.headers["X-RateLimit-Bucket"]
+    unknown = discord_stand_in.unknown_requests
+    assert [(r.method, r.path, r.status) for r in unknown] == [("GET", "/no/such/route", 404)]
+    assert not discord_stand_in.violations
+
+
+async def test_protocol_violations_are_recorded(discord_stand_in: DiscordStandIn) -> None:
+    discord_stand_in.rest.options.interaction_deadline = 0.2
+    async with discord_stand_in.run_bot(MiniBot()) as bot:
+        await _synced(bot, discord_stand_in)
+        late = await discord_stand_in.slash_command(
+            "slow", {"seconds": 0.4}, user="member", channel="a/general"
+        )
+        rejected = await discord_stand_in.wait_for(lambda r: r.status == 404, since=late.callback_since)
+        assert rejected.response["code"] == 10062
+
+        quick = await discord_stand_in.slash_command(
+            "slow", {"seconds": 0.0}, user="member", channel="a/general"
+        )
+        await quick.response_message()
+        url = f"{discord_stand_in.api_url}/interactions/{quick.id}/{quick.token}/callback"
+        body = {"type": 4, "data": {"content": "again"}}
+        async with aiohttp.ClientSession() as session, session.post(url, json=body) as twice:
+            assert twice.status == 400 and (await twice.json())["code"] == 40060
+    kinds = sorted(v.code for v in discord_stand_in.take_violations())
+    assert kinds == ["10062", "40060"]
+
+
+async def test_bot_uploads_are_recorded_and_validated(discord_stand_in: DiscordStandIn) -> None:
+    async with discord_stand_in.run_bot(MiniBot()) as bot:
+        channel = bot.get_channel(discord_stand_in.scenario.channel("a/general").id)
+        assert isinstance(channel, discord.TextChannel)
+        sent = await channel.send("report", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), "report.csv"))
+        assert sent.attachments[0].filename == "report.csv"
+        assert await sent.attachments[0].read() == b"a,b\n1,2\n"
+        request = await discord_stand_in.wait_for(lambda r: r.ok and r.files)
+        assert request.json["content"] == "report" and request.files[0].data == b"a,b\n1,2\n"
+        with pytest.raises(discord.HTTPException):
+            await channel.send("y" * 2001, file=discord.File(io.BytesIO(b"z"), "z.txt"))
+    (violation,) = discord_stand_in.take_violations()
+    assert violation.kind == "limit" and violation.where == "content"

@@ -321,6 +321,11 @@ class InteractionHandle:
         return self.state.payload
 
     @property
+    def callback_since(self) -> int:
+        """The request index from which this interaction's answers are looked for."""
+        return self._since
+
+    @property
     def callback_type(self) -> int | None:
         """The bot's callback type (4 message, 5 deferred, 6/7 component update, 8 autocomplete, 9 modal)."""
         return self.state.callback_type

@@ -376,7 +376,8 @@ class DiscordStandIn:
             perms = place.permissions(user.id)
             needed = Permission.VIEW_CHANNEL | Permission.USE_APPLICATION_COMMANDS
             if perms & needed != needed and not perms & Permission.ADMINISTRATOR:
-                raise InteractionRefused(f"{user.key} cannot use application commands in #{place.channel.name}")
+                name = place.channel.name
+                raise InteractionRefused(f"{user.key} cannot use application commands in #{name}")
         return place
 
     async def _session(self, place: Place) -> Session:
