@@ -25,7 +25,6 @@ Supported input
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlparse
@@ -84,7 +83,7 @@ class Paragraph:
 # Decoding
 
 _BOM = b"\xef\xbb\xbf"
-_ALLOWED_CONTROLS = frozenset("\n\r\t\f\v")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # control characters other than \t\n\v\f\r
 
 
 def decode_document(data: bytes, name: str) -> str:
@@ -110,7 +109,7 @@ def decode_document(data: bytes, name: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     if not text.strip():
         raise IngestError(f"{name} is empty")
-    controls = sum(1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) == "Cc")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 10):
         raise IngestError(f"{name} looks like a binary file, not text")
     return text
@@ -314,8 +313,15 @@ def split_paragraphs(text: str) -> list[Paragraph]:
                 spans.append((lines[0][0], lines[-1][1]))
     else:
         spans = _line_spans(text, 0, len(text))
-    table = str.maketrans("\n\t\f\v", "    ")
     return [
-        Paragraph(index=i, start=s, end=e, text=text[s:e].translate(table))
-        for i, (s, e) in enumerate(spans, start=1)
+        Paragraph(index=i, start=s, end=e, text=_spaces(text[s:e])) for i, (s, e) in enumerate(spans, start=1)
     ]
+
+
+def _spaces(chunk: str) -> str:
+    """Newlines and other layout whitespace -> plain spaces (same length)."""
+    if "\n" in chunk:
+        chunk = chunk.replace("\n", " ")
+    if "\t" in chunk or "\f" in chunk or "\v" in chunk:
+        chunk = chunk.replace("\t", " ").replace("\f", " ").replace("\v", " ")
+    return chunk
