@@ -27,6 +27,19 @@ class AliasTable:
     """Phrase -> concept keys, matched longest-first over word tokens."""
 
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    opposites: dict[str, set[str]] = field(default_factory=dict)
+    expansions: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    """Phrases behind keys that facts were not indexed with (aliases taught after ingest)."""
+
+    def add_opposites(self, first: str, second: str) -> None:
+        """Record that two groups are opposites (a yes/no question may be answered by either)."""
+        a, b = concept_key(first), concept_key(second)
+        self.opposites.setdefault(a, set()).add(b)
+        self.opposites.setdefault(b, set()).add(a)
+
+    def opposites_of(self, keys: set[str]) -> set[str]:
+        """Keys of the groups opposite to any of ``keys``."""
+        return {o for k in keys for o in self.opposites.get(k, ())}
 
     def add_group(self, members: Sequence[str], key: str | None = None) -> None:
         """Add one group of equivalent phrases (the key defaults to the first member's)."""
@@ -41,12 +54,16 @@ class AliasTable:
         """Teach that ``term`` means ``means``: the term joins every group ``means`` belongs to."""
         target = tuple(words(means))
         keys = set(self.phrases.get(target, ())) or {concept_key(means)}
+        for key in keys:
+            self.expansions.setdefault(key, set()).add(target)
         self.phrases.setdefault(target, set()).update(keys)
         self.phrases.setdefault(tuple(words(term)), set()).update(keys)
 
     def copy(self) -> AliasTable:
         """An independent copy (for a server's own additions)."""
-        return AliasTable({k: set(v) for k, v in self.phrases.items()})
+        return AliasTable({k: set(v) for k, v in self.phrases.items()},
+                          {k: set(v) for k, v in self.opposites.items()},
+                          {k: set(v) for k, v in self.expansions.items()})
 
     def match(self, tokens: Sequence[str]) -> list[tuple[int, int, set[str]]]:
         """Non-overlapping (start, end, keys) phrase matches over ``tokens``, longest first."""
@@ -77,6 +94,8 @@ def bundled_alias_table(extra: Iterable[tuple[str, str]] = ()) -> AliasTable:
     table = AliasTable()
     for group in data["groups"]:
         table.add_group(group)
+    for first, second in data.get("opposites", []):
+        table.add_opposites(first, second)
     for term, means in extra:
         table.add_alias(term, means)
     return table

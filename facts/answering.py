@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from facts.dates import find_date_answer
@@ -14,32 +13,8 @@ from facts.question import Question
 RELATED_LIMIT = 2
 SUGGESTION_LIMIT = 3
 
-_WHICH_KINDS = {
-    "country": {"place", "nationality"}, "nation": {"place", "nationality"}, "capital": {"place"},
-    "city": {"place"}, "place": {"place"}, "region": {"place"}, "agency": {"org"}, "institution": {"org"},
-    "organisation": {"org"}, "organization": {"org"}, "official": {"person"}, "person": {"person"},
-    "leader": {"person"}, "party": {"org"}, "group": {"org"},
-}
-
-
-def _wanted_kinds(question: Question) -> set[str]:
-    kind = question.kind
-    if kind == "who":
-        return {"person", "org"}
-    if kind == "where":
-        return {"place"}
-    if kind in ("which", "name", "what"):
-        match = re.search(r"\bwhich (\w+)", question.text.lower())
-        if match and match.group(1).rstrip("'s") in _WHICH_KINDS:
-            return _WHICH_KINDS[match.group(1).rstrip("'s")]
-        return {"person", "org", "place", "nationality"} if kind != "what" else set()
-    return set()
-
-
 def _asked(text: str, question: Question) -> bool:
-    lowered = text.lower()
-    qtext = question.text.lower()
-    return lowered in qtext or any(len(c.label) > 2 and c.label in lowered for c in question.concepts)
+    return question.mentions(text)
 
 
 def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
@@ -54,7 +29,8 @@ def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
             if not _asked(quantity.text, question):
                 return (quantity.start, quantity.end)
         return None
-    wanted = _wanted_kinds(question)
+    wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
+                                 if question.kind == "which" else frozenset())
     if not wanted:
         return None
     for entity_text, kind in fact.entities:

@@ -160,7 +160,8 @@ def ingest_bytes(
     now = utc_now()
     with db.atomic():
         previous = db.execute(
-            "select id from documents where scope = ? and status = 'current' and (name = ? or (url is not null and url = ?))",
+            "select id from documents where scope = ? and status = 'current' "
+            "and (name = ? or (url is not null and url = ?))",
             [scope, name, meta.url],
         ).fetchall()
         doc_id = db["documents"].insert(
@@ -177,7 +178,10 @@ def ingest_bytes(
         all_terms = []
         for count, fact in enumerate(sentences, start=1):
             terms = index_terms(fact.text, aliases)
-            context_terms = index_terms(" ".join(filter(None, [fact.context_before, fact.context_after])), aliases)
+            # Neighbouring sentences and the document's title: what the fact is about beyond its own words.
+            context_terms = index_terms(
+                " ".join(filter(None, [fact.context_before, fact.context_after, meta.title])), aliases
+            )
             all_terms.append(terms)
             rows.append(
                 {
@@ -209,7 +213,8 @@ def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str
                [now, old_id])
     add_counts(db, (terms.split() for _, terms in live), sign=-1)
     db["fact_history"].insert_all(
-        {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope, "reason": f"document {new_id} replaces it",
+        {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope,
+         "reason": f"document {new_id} replaces it",
          "before": None, "after": None, "at": now}
         for fid, _ in live
     )

@@ -22,6 +22,9 @@ CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
 DATE_MISMATCH_FACTOR = 0.5
+NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
+WEAK_FIT = 0.85
+NEAR_FIT = 0.85
 
 _NUMBER = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
@@ -35,8 +38,23 @@ _DATE_EXPRESSION = re.compile(
     r"(?:\s+\d{4})?|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+_TIME_WORDS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+)
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|inside|outside|from|to|into|across|based in|held in|located in)\s+(?:the\s+)?[A-Z][\w'’-]+"
+    r"\b(?:in|at|near|inside|outside|from|into|across|based in|held in|located in)\s+"
+    rf"(?!{_TIME_WORDS})(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+|(?:briefing|meeting|conference|summit|statement|"
+    r"interview|speech|session|hearing|capital|city|region|border|area|country|village|town|port|base|camp)\b)"
+)
+_CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|in light of|raises|raised|leads? to|led to|caused?|sparked|"
+    r"so that|in order to|amid|following|given|therefore|thus|prompted|underscores|shows|means|reason|since|"
+    r"after|potential|risk|threat|fears?)\b",
+    re.IGNORECASE,
+)
+_MONTH_STEMS = frozenset(
+    ["januari", "februari", "march", "april", "may", "june", "juli", "august", "septemb", "octob", "novemb", "decemb"]
 )
 _DATE_WORD = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -121,27 +139,30 @@ def type_fit(question: Question, candidate: Candidate) -> float:
     asked = {c.label for c in question.concepts}
     kind = question.kind
     if kind == "when":
-        return 1.0 if (candidate.event_date or _DATE_WORD.search(text)) else 0.65
+        if candidate.event_date or _DATE_WORD.search(text):
+            return 1.0
+        return NEAR_FIT if candidate.context_terms & _MONTH_STEMS else NO_FIT
     if kind == "how-many":
         undated = _DATE_EXPRESSION.sub(" ", text)
         numbers = [m.group().lower() for m in _NUMBER.finditer(undated)]
-        return 1.0 if any(n not in asked for n in numbers) else 0.55
-    if kind == "where" and not _LOCATIVE.search(text):
-        return 0.75
-    if kind in ("where", "who", "name"):
-        wanted = {"where": {"place"}, "who": {"person", "org"}, "name": {"person", "org", "other"}}[kind]
-        fresh = [e for e, k in candidate.entities if k in wanted and not _entity_asked(e, question)]
+        return 1.0 if any(n not in asked for n in numbers) else NO_FIT
+    if kind == "where":
+        return 1.0 if _LOCATIVE.search(text) else NO_FIT
+    if kind == "why":
+        return 1.0 if _CAUSAL.search(text) else WEAK_FIT
+    if question.wanted:
+        fresh = [e for e, k in candidate.entities if k in question.wanted and not _entity_asked(e, question)]
         if kind == "who" and candidate.speaker and not _entity_asked(candidate.speaker, question):
             fresh.append(candidate.speaker)
         if fresh:
             return 1.0
-        return {"where": 0.8, "who": 0.85, "name": 0.6}[kind]
+        # Answers are often descriptions ("the defense intelligence agency"), not names.
+        return NO_FIT if kind == "name" else WEAK_FIT
     return 1.0
 
 
 def _entity_asked(entity: str, question: Question) -> bool:
-    lowered = entity.lower()
-    return any(c.label in lowered or lowered in c.label for c in question.concepts if len(c.label) > 2)
+    return question.mentions(entity)
 
 
 def _dates_agree(question: Question, candidate: Candidate) -> bool:
@@ -184,7 +205,9 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         if not _dates_agree(question, cand):
             confidence *= DATE_MISMATCH_FACTOR
         similarity = fuzz.token_set_ratio(question_text, cand.text, processor=utils.default_process) / 100.0
-        rank = confidence + 0.05 * similarity
+        # Rank by how much of the question the fact covers; whether it can hold the answer only
+        # nudges the order (a topical fact that cannot answer should lead to an abstention).
+        rank = coverage * (0.7 + 0.3 * fit) * (MISSING_PROPER_FACTOR**missing_proper) + 0.03 * similarity
         scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
     scored.sort(key=lambda s: (s.rank_score, s.candidate.bm25), reverse=True)
     return scored

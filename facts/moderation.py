@@ -77,13 +77,14 @@ def _target(db: Database, fact_id: int, scope: int) -> tuple[Fact, Fact | None]:
     return fact, override_of(db.conn, fact_id, scope)
 
 
-def _check_version(db: Database, row: Fact, expected: int | None, actor: str, scope: int, now: str) -> None:
-    if expected is not None and row.version != expected:
-        _record(db, row.id, "conflict", actor, scope, f"expected version {expected}, found {row.version}",
-                None, None, now)
-        raise VersionConflict(
-            f"Fact #{row.id} changed while you were editing it (now version {row.version}); read it again and retry."
-        )
+def _conflict(db: Database, row_id: int, version: int, expected: int, actor: str, scope: int) -> VersionConflict:
+    """Record a refused edit in its own transaction and return the error to raise."""
+    with db.atomic():
+        _record(db, row_id, "conflict", actor, scope, f"expected version {expected}, found {version}",
+                None, None, utc_now())
+    return VersionConflict(
+        f"Fact #{row_id} changed while you were editing it (now version {version}); read it again and retry."
+    )
 
 
 def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str) -> int:
@@ -101,25 +102,34 @@ def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str
 
 def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, actor: str, scope: int,
               reason: str, expected_version: int | None = None) -> ChangeResult:
-    """Change a fact's text in ``scope`` (in place for its own facts, by override for shared ones)."""
+    """Change a fact's text in ``scope`` (in place for its own facts, by override for shared ones).
+
+    With ``expected_version``, an edit of a fact that changed meanwhile is refused with
+    VersionConflict, and the refusal itself is recorded in the fact's history.
+    """
     text = check_text(text)
     reason_text = _reason(reason, required=True)
     now = utc_now()
+    conflict: tuple[int, int] | None = None
     with db.atomic():
         fact, row = _target(db, fact_id, scope)
         current = row or fact
-        _check_version(db, current, expected_version, actor, scope, now)
-        if text == current.text:
-            raise InvalidEdit(f"Fact #{fact_id} already says exactly that.")
-        target_id = row.id if row else _make_override(db, fact, scope, now, status="active")
-        old = db.execute("select terms, status from facts where id = ?", [target_id]).fetchone()
-        values = _analysed(text, current.context, current.source.published, aliases)
-        values.update({"version": current.version + 1 if row else 2, "updated_at": now})
-        db["facts"].update(target_id, values)
-        if old[1] == "active":
-            add_counts(db, [old[0].split()], sign=-1)
-            add_counts(db, [str(values["terms"]).split()])
-        entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
+        if expected_version is not None and current.version != expected_version:
+            conflict = (current.id, current.version)
+        else:
+            if text == current.text:
+                raise InvalidEdit(f"Fact #{fact_id} already says exactly that.")
+            target_id = row.id if row else _make_override(db, fact, scope, now, status="active")
+            old_terms, old_status = db.execute("select terms, status from facts where id = ?", [target_id]).fetchone()
+            values = _analysed(text, current.context, current.source.published, aliases)
+            values.update({"version": current.version + 1 if row else 2, "updated_at": now})
+            db["facts"].update(target_id, values)
+            if old_status == "active":
+                add_counts(db, [old_terms.split()], sign=-1)
+                add_counts(db, [str(values["terms"]).split()])
+            entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
+    if conflict is not None:
+        raise _conflict(db, conflict[0], conflict[1], expected_version or 0, actor, scope)
     return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from facts.aliases import AliasTable
 from facts.errors import InvalidQuestion
+from facts.indexing import index_terms
 from facts.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
 from facts.vocabulary import Vocabulary
 
@@ -17,16 +18,16 @@ MONTHS = (
 ).split()
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
     ("how-many", re.compile(r"\b(how (many|much)|what (number|amount|percentage)|how large|how big)\b")),
     ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
                         r"|how long had it been|since when)\b")),
-    ("where", re.compile(r"\b(where|what (place|city|country|region|location)|which (place|city|country|region))\b")),
+    ("where", re.compile(r"\b(where|what location|in what (place|city|country|region))\b")),
     ("name", re.compile(r"(\bcalled\W*$|\bname of\b|\bnamed\b|\bwhat (is|was) the name\b|\bwhat'?s the name\b)")),
-    ("who", re.compile(r"\b(who|whom|whose|which (person|official|leader|agency|organi[sz]ation|country|institution))\b")),
+    ("who", re.compile(r"\b(who|whom|whose|which (person|official|leader|agency|organi[sz]ation|institution))\b")),
     ("why", re.compile(r"\b(why|what (caused|prompted)|for what reason)\b")),
     ("which", re.compile(r"\bwhich\b")),
     ("what", re.compile(r"\bwhat\b")),
-    ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")),
 ]
 
 
@@ -41,6 +42,24 @@ class Concept:
     df: int = 0
 
 
+_WHICH_KINDS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(["country", "countries", "nation", "nations"], frozenset({"place", "nationality"})),
+    **dict.fromkeys(["capital", "city", "place", "region", "town", "area", "province", "state"],
+                    frozenset({"place"})),
+    **dict.fromkeys(["agency", "institution", "organisation", "organization", "party", "group", "body",
+                     "ministry", "company", "outlet", "newspaper", "department", "service", "house"],
+                    frozenset({"org"})),
+    **dict.fromkeys(["official", "person", "leader", "minister", "president", "general", "commander",
+                     "man", "woman", "spokesperson", "spokesman", "spokeswoman", "representative"],
+                    frozenset({"person"})),
+}
+_KIND_WANTS: dict[str, frozenset[str]] = {
+    "who": frozenset({"person", "org"}),
+    "where": frozenset({"place"}),
+    "name": frozenset({"person", "org", "other"}),
+}
+
+
 @dataclass
 class Question:
     """An analysed question."""
@@ -50,10 +69,29 @@ class Question:
     concepts: list[Concept] = field(default_factory=list)
     months: set[str] = field(default_factory=set)
     years: set[str] = field(default_factory=set)
+    wanted: frozenset[str] = frozenset()
+    """Entity kinds that can answer it (empty: any sentence can)."""
+    aliases: AliasTable | None = field(default=None, repr=False)
+    _asked_cache: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def all_terms(self) -> set[str]:
         """Every term any alternative uses (for candidate retrieval)."""
         return {t for c in self.concepts for alt in c.alternatives for t in alt}
+
+    def mentions(self, name: str) -> bool:
+        """True when the question already names ``name`` (so it cannot be the answer).
+
+        Either every word of the name is in the question, or both name the same alias concept
+        ("Ukraine" is named by a question that says "Ukrainian").
+        """
+        known = self._asked_cache.get(name)
+        if known is None:
+            terms = set(index_terms(name, self.aliases)) if self.aliases else {stem(w) for w in words(name)}
+            asked = self.all_terms() | {stem(w) for w in words(self.text)}
+            plain = {t for t in terms if not t.startswith("zz")}
+            known = bool(terms) and (plain <= asked or bool({t for t in terms if t.startswith("zz")} & asked))
+            self._asked_cache[name] = known
+        return known
 
 
 def question_kind(text: str) -> str:
@@ -63,6 +101,26 @@ def question_kind(text: str) -> str:
         if pattern.search(lowered):
             return kind
     return "what"
+
+
+def wanted_kinds(text: str, kind: str) -> frozenset[str]:
+    """Entity kinds that answer a question ("which country" wants a place or nationality)."""
+    noun = answer_type_noun(text)
+    if kind in ("which", "who", "what", "name") and noun:
+        return _WHICH_KINDS[noun]
+    return _KIND_WANTS.get(kind, frozenset())
+
+
+def answer_type_noun(text: str) -> str | None:
+    """The noun naming the answer's type: 'which Russian institution' -> 'institution'."""
+    match = re.search(r"\b(?:which|what)((?: [\w'’-]+){1,3})", text.lower())
+    if not match:
+        return None
+    for word in match.group(1).split():
+        word = word[:-2] if word.endswith(("'s", "’s")) else word
+        if word in _WHICH_KINDS:
+            return word
+    return None
 
 
 def validate(question: str) -> str:
@@ -84,7 +142,8 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary)
     text = validate(question)
     tokens = words(text)
     proper_words = _proper_words(text)
-    result = Question(text=text, kind=question_kind(text))
+    kind = question_kind(text)
+    result = Question(text=text, kind=kind, wanted=wanted_kinds(text, kind), aliases=aliases)
     matched = aliases.match(tokens)
     used: set[int] = set()
     for start, end, keys in matched:
@@ -92,10 +151,13 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary)
         if all(t in STOPWORDS for t in phrase) and not any(t in proper_words for t in phrase):
             continue  # e.g. lower-case "us" as a pronoun
         used.update(range(start, end))
+        if result.kind == "yes-no":
+            keys = keys | aliases.opposites_of(keys)
         alternatives = [(k,) for k in sorted(keys)]
-        content = tuple(stem(t) for t in phrase if t not in STOPWORDS)
-        if content:
-            alternatives.append(content)
+        for variant in [tuple(phrase), *(p for k in sorted(keys) for p in sorted(aliases.expansions.get(k, ())))]:
+            content = tuple(stem(t) for t in variant if t not in STOPWORDS)
+            if content and content not in alternatives:
+                alternatives.append(content)
         result.concepts.append(
             Concept(label=" ".join(phrase), alternatives=alternatives, proper=any(t in proper_words for t in phrase))
         )
@@ -114,10 +176,18 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary)
                 concept.alternatives = [(fixed,)]
                 concept.corrected_from = token
         result.concepts.append(concept)
+    _drop_answer_type_noun(result)
     _merge_duplicates(result)
     for concept in result.concepts:
         concept.df = max((_df(alt, vocabulary) for alt in concept.alternatives), default=0)
     return result
+
+
+def _drop_answer_type_noun(question: Question) -> None:
+    """'which country' / 'what capital': the noun names the answer's type, not the topic."""
+    noun = answer_type_noun(question.text)
+    if noun:
+        question.concepts = [c for c in question.concepts if c.label != noun]
 
 
 def _df(alternative: tuple[str, ...], vocabulary: Vocabulary) -> int:

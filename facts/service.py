@@ -347,4 +347,4 @@ class FactService:
             raise NotAllowed("Only the bot's owners can change the shared corpus.")
 
 
-__all__ = ["SHARED_SCOPE", "FactService", "Fact"]
+__all__ = ["SHARED_SCOPE", "Fact", "FactService"]

@@ -17,22 +17,23 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")
 # Function words: they carry no topic. Question words are kept apart (see QUESTION_WORDS).
 STOPWORDS: frozenset[str] = frozenset(
     """
-    a an the and or but if then else of in on at to for from by with without about into onto over under
-    up down out off as than so such too very can could would should will shall may might must do does did
-    done doing be been being am is are was were has have had having i me my mine we our ours you your
-    yours he him his she her hers it its they them their theirs this that these those there here
-    what which who whom whose when where why how whats who's what's where's when's how's whos
-    not no nor any some all each every both either neither other another own same just also only even
-    still yet ever again already really actually apparently anything something everything nothing
-    anyone someone everyone say says said tell told get gets got let lets make made thing things
-    one ones s t ve re ll d m isnt arent wasnt werent doesnt didnt dont hasnt havent hadnt cant wont
-    according article document mention mentioned mean means meaning happen happened happening like
-    kind type sort way please know exactly currently basically actually gonna wanna going anymore
+    a an the and or but if then else of in on at to for from by with without about into onto over
+    under up down out off as than so such too very can could would should will shall may might must
+    do does did done doing be been being am is are was were has have had having i me my mine we our
+    ours you your yours he him his she her hers it its they them their theirs this that these those
+    there here what which who whom whose when where why how whats who's what's where's when's how's
+    whos not no nor any some all each every both either neither other another own same just also
+    only even still yet ever again already really actually anything something everything
+    nothing anyone someone everyone say says said tell told get gets got let lets make made thing
+    things one ones s t ve re ll d m isnt arent wasnt werent doesnt didnt dont hasnt havent hadnt
+    cant wont according article document mention mentioned mean means meaning happen happened
+    happening like kind type sort way please know exactly currently basically actually gonna wanna
+    going anymore
     """.split()
 )
 
 QUESTION_WORDS: frozenset[str] = frozenset(
-    "what which who whom whose when where why how whats whos wheres whens hows".split()
+    ["what", "which", "who", "whom", "whose", "when", "where", "why", "how", "whats", "whos", "wheres", "whens", "hows"]
 )
 
 
