@@ -48,9 +48,7 @@ class MiniView(discord.ui.View):
 
 
 class MiniModal(discord.ui.Modal, title="Suggest a fact"):
-    text: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Fact", custom_id="mini:text", max_length=200
-    )
+    text: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Fact", custom_id="mini:text", max_length=200)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await interaction.response.send_message(f"Thanks for: {self.text.value}", ephemeral=True)
@@ -89,9 +87,7 @@ class MiniBot(commands.Bot):
             await interaction.response.send_message(f"Result for {query}", embed=embed if detailed else None)
 
         @fact.autocomplete("query")
-        async def fact_query(
-            interaction: discord.Interaction, current: str
-        ) -> list[app_commands.Choice[str]]:
+        async def fact_query(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
             topics = ["kursk", "kyiv", "korea"]
             return [app_commands.Choice(name=t.title(), value=t) for t in topics if t.startswith(current)]
 
@@ -209,9 +205,7 @@ async def test_slash_command_gets_an_interaction_response(discord_stand_in: Disc
         message = await handle.response_message()
         assert message["content"] == "Result for kursk"
         assert "Troops were reported in Kursk." in text_of(message)
-        assert message["interaction_metadata"]["user"]["id"] == str(
-            discord_stand_in.scenario.user("member").id
-        )
+        assert message["interaction_metadata"]["user"]["id"] == str(discord_stand_in.scenario.user("member").id)
         assert not handle.is_ephemeral()
 
 
@@ -219,9 +213,7 @@ async def test_interaction_payload_carries_member_permissions(discord_stand_in: 
     scenario = discord_stand_in.scenario
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
-        handle = await discord_stand_in.slash_command(
-            "fact", {"query": "k"}, user="moderator", channel="a/mod-log"
-        )
+        handle = await discord_stand_in.slash_command("fact", {"query": "k"}, user="moderator", channel="a/mod-log")
         await handle.response_message()
     payload = handle.payload
     guild = scenario.guild("a")
@@ -264,9 +256,7 @@ async def test_attachment_option_is_downloaded_from_the_stand_in(discord_stand_i
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
         upload = Upload("facts.txt", b"The sky is blue.")
-        handle = await discord_stand_in.slash_command(
-            "upload", {"file": upload}, user="member", channel="b/general"
-        )
+        handle = await discord_stand_in.slash_command("upload", {"file": upload}, user="member", channel="b/general")
         message = await handle.response_message()
     assert message["content"] == "facts.txt: The sky is blue."
     assert discord_stand_in.downloads and discord_stand_in.downloads[0].endswith("/facts.txt")
@@ -298,11 +288,7 @@ async def test_autocomplete_button_and_modal(discord_stand_in: DiscordStandIn) -
         submitted = await discord_stand_in.submit_modal(opened, {"mini:text": "Water is wet."})
         reply = await submitted.response_message()
         assert reply["content"] == "Thanks for: Water is wet." and submitted.is_ephemeral()
-        assert (
-            submitted.payload["context"] == 1
-            and "user" in submitted.payload
-            and "member" not in submitted.payload
-        )
+        assert submitted.payload["context"] == 1 and "user" in submitted.payload and "member" not in submitted.payload
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -323,9 +309,7 @@ async def test_message_create_gets_a_channel_message(discord_stand_in: DiscordSt
             "b_member", "b/general", f"hey {discord_stand_in.scenario.bot.mention}"
         )
         answer = await mention.reply()
-        assert answer["content"] == "You called?" and answer["message_reference"]["message_id"] == str(
-            mention.id
-        )
+        assert answer["content"] == "You called?" and answer["message_reference"]["message_id"] == str(mention.id)
         assert not [r for r in discord_stand_in.requests[ignored.since : mention.since] if r.method == "POST"]
 
 
@@ -363,9 +347,7 @@ async def test_reply_survives_a_429_and_a_500(discord_stand_in: DiscordStandIn) 
         reply = await sent.reply(timeout=10)
         assert reply["content"] == "Fact about resilience."
         attempts = [
-            r
-            for r in discord_stand_in.requests[sent.since :]
-            if r.method == "POST" and r.route == CHANNEL_MESSAGES
+            r for r in discord_stand_in.requests[sent.since :] if r.method == "POST" and r.route == CHANNEL_MESSAGES
         ]
         assert [r.status for r in attempts] == [500, 429, 200]
         assert attempts[1].fault == "429" and attempts[0].fault == "500"
@@ -382,9 +364,7 @@ async def test_rate_limited_interaction_callback_is_retried(discord_stand_in: Di
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
         discord_stand_in.rate_limit("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
-        handle = await discord_stand_in.slash_command(
-            "fact", {"query": "retry"}, user="member", channel="a/general"
-        )
+        handle = await discord_stand_in.slash_command("fact", {"query": "retry"}, user="member", channel="a/general")
         assert (await handle.response_message())["content"] == "Result for retry"
 
 
@@ -464,9 +444,7 @@ def test_validator_reports_content_over_2000(discord_api_spec: SpecValidator) ->
     body = {"content": "x" * 2001}
     schema = discord_api_spec.validate_request("POST", "/channels/1/messages", body, has_body=True)
     assert schema == []  # the spec allows 4000 (non-bot limit)...
-    found = check_request(
-        "POST", "/channels/1/messages", "/channels/{channel_id}/messages", body, has_files=False
-    )
+    found = check_request("POST", "/channels/1/messages", "/channels/{channel_id}/messages", body, has_files=False)
     assert [v.where for v in found] == ["content"]  # ...the documented bot limit is 2000
 
 
@@ -504,13 +482,9 @@ def test_validator_checks_embeds_snowflakes_and_multipart_payloads(discord_api_s
     embed = {"title": "t", "description": "d" * 4000, "fields": [{"name": "n", "value": "v" * 1024}] * 2}
     body = {"content": "hi", "embeds": [embed], "message_reference": {"message_id": 123, "channel_id": "456"}}
     assert discord_api_spec.validate_request("POST", "/channels/1/messages", body, has_body=True) == []
-    found = check_request(
-        "POST", "/channels/1/messages", "/channels/{channel_id}/messages", body, has_files=False
-    )
+    found = check_request("POST", "/channels/1/messages", "/channels/{channel_id}/messages", body, has_files=False)
     assert [v.code for v in found] == ["MAX_EMBED_SIZE_EXCEEDED"]
-    empty = check_request(
-        "POST", "/channels/1/messages", "/channels/{channel_id}/messages", {}, has_files=False
-    )
+    empty = check_request("POST", "/channels/1/messages", "/channels/{channel_id}/messages", {}, has_files=False)
     assert [v.code for v in empty] == ["50006"]
     wrong = discord_api_spec.validate_request("POST", "/channels/1/messages", {"tts": "yes"}, has_body=True)
     assert [v.where for v in wrong] == ["tts"]
@@ -540,9 +514,7 @@ async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: 
                 await discord_stand_in.slash_command(command, options, user=user, channel="a/general")
             ).response_message()
         shown = await discord_stand_in.slash_command("more", user="member", channel="a/general")
-        clicked = await discord_stand_in.click_button(
-            await shown.response_message(), "mini:more", user="member"
-        )
+        clicked = await discord_stand_in.click_button(await shown.response_message(), "mini:more", user="member")
         await clicked.response_message()
         await (await discord_stand_in.send_message("member", "a/general", "!fact shape")).reply()
         await (await discord_stand_in.send_dm("member", "!fact shape")).reply()
@@ -596,24 +568,18 @@ async def test_guild_commands_context_menus_and_member_chunking(discord_stand_in
         bot.tree.copy_global_to(guild=target)
         await bot.tree.sync(guild=target)
         assert {c["name"] for c in discord_stand_in.synced_commands("b")} >= {"fact", "Check fact"}
-        handle = await discord_stand_in.slash_command(
-            "fact", {"query": "b"}, user="b_member", channel="b/general"
-        )
+        handle = await discord_stand_in.slash_command("fact", {"query": "b"}, user="b_member", channel="b/general")
         assert handle.payload["data"]["guild_id"] == str(guild_b.id)
         assert handle.payload["locale"] == "de" and handle.payload["guild_locale"] == "de"
         assert (await handle.response_message())["content"] == "Result for b"
 
         said = await discord_stand_in.send_message("b_owner", "b/general", "Water boils at 100 C")
-        check = await discord_stand_in.context_menu(
-            "Check fact", said.message, user="b_member", channel="b/general"
-        )
+        check = await discord_stand_in.context_menu("Check fact", said.message, user="b_member", channel="b/general")
         reply = await check.response_message()
         assert reply["content"] == "Checking: Water boils at 100 C" and check.is_ephemeral()
         # the global command is not synced, so Guild A does not have it
         with pytest.raises(InteractionRefused):
-            await discord_stand_in.context_menu(
-                "Check fact", said.message, user="member", channel="a/general"
-            )
+            await discord_stand_in.context_menu("Check fact", said.message, user="member", channel="a/general")
         # members cannot invoke commands where they cannot see the channel
         with pytest.raises(InteractionRefused):
             await discord_stand_in.slash_command("fact", {"query": "x"}, user="member", channel="a/mod-log")
@@ -625,9 +591,7 @@ async def test_raw_requests_unknown_routes_and_auth(discord_stand_in: DiscordSta
         async with session.get(f"{discord_stand_in.api_url}/no/such/route", headers=headers) as response:
             assert response.status == 404 and response.headers["Content-Type"] == "application/json"
             assert (await response.json())["message"] == "404: Not Found"
-        async with session.get(
-            f"{discord_stand_in.api_url}/users/@me", headers={"Authorization": "Bot nope"}
-        ) as bad:
+        async with session.get(f"{discord_stand_in.api_url}/users/@me", headers={"Authorization": "Bot nope"}) as bad:
             assert bad.status == 401
         async with session.get(f"{discord_stand_in.api_url}/users/@me", headers=headers) as good:
             assert good.status == 200 and good.headers["X-RateLimit-Bucket"]
@@ -640,15 +604,11 @@ async def test_protocol_violations_are_recorded(discord_stand_in: DiscordStandIn
     discord_stand_in.rest.options.interaction_deadline = 0.2
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         await _synced(bot, discord_stand_in)
-        late = await discord_stand_in.slash_command(
-            "slow", {"seconds": 0.4}, user="member", channel="a/general"
-        )
+        late = await discord_stand_in.slash_command("slow", {"seconds": 0.4}, user="member", channel="a/general")
         rejected = await discord_stand_in.wait_for(lambda r: r.status == 404, since=late.callback_since)
         assert rejected.response["code"] == 10062
 
-        quick = await discord_stand_in.slash_command(
-            "slow", {"seconds": 0.0}, user="member", channel="a/general"
-        )
+        quick = await discord_stand_in.slash_command("slow", {"seconds": 0.0}, user="member", channel="a/general")
         await quick.response_message()
         url = f"{discord_stand_in.api_url}/interactions/{quick.id}/{quick.token}/callback"
         body = {"type": 4, "data": {"content": "again"}}
@@ -671,3 +631,40 @@ async def test_bot_uploads_are_recorded_and_validated(discord_stand_in: DiscordS
             await channel.send("y" * 2001, file=discord.File(io.BytesIO(b"z"), "z.txt"))
     (violation,) = discord_stand_in.take_violations()
     assert violation.kind == "limit" and violation.where == "content"
+
+
+async def test_raw_gateway_without_compression(discord_stand_in: DiscordStandIn) -> None:
+    scenario = discord_stand_in.scenario
+    url = f"{discord_stand_in.gateway_url}?v=10&encoding=json"
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(url) as ws:
+            hello = await ws.receive_json(timeout=2)
+            assert hello["op"] == 10 and hello["d"]["heartbeat_interval"] > 0
+            await ws.send_json({"op": 1, "d": None})
+            assert (await ws.receive_json(timeout=2))["op"] == 11
+            identify = {"token": scenario.token, "intents": 1 | 512, "properties": {}, "shard": [1, 2]}
+            await ws.send_json({"op": 2, "d": identify})
+            ready = await ws.receive_json(timeout=2)
+            assert ready["t"] == "READY" and ready["s"] == 1 and ready["d"]["shard"] == [1, 2]
+            assert ready["d"]["resume_gateway_url"] == discord_stand_in.gateway_url
+            assert [g["id"] for g in ready["d"]["guilds"]] == [str(scenario.guild("b").id)]
+            guild_create = await ws.receive_json(timeout=2)
+            assert guild_create["t"] == "GUILD_CREATE" and guild_create["d"]["name"] == "Guild B"
+            roles = guild_create["d"]["roles"]
+            assert all(isinstance(role["permissions"], str) for role in roles)
+            session_id = ready["d"]["session_id"]
+        async with session.ws_connect(url) as ws:
+            await ws.receive_json(timeout=2)
+            await ws.send_json({"op": 6, "d": {"token": scenario.token, "session_id": session_id, "seq": 1}})
+            replayed = await ws.receive_json(timeout=2)
+            assert replayed["t"] == "GUILD_CREATE" and replayed["s"] == 2
+            assert (await ws.receive_json(timeout=2))["t"] == "RESUMED"
+        async with session.ws_connect(url) as ws:
+            await ws.receive_json(timeout=2)
+            await ws.send_json({"op": 6, "d": {"token": scenario.token, "session_id": "nope", "seq": 1}})
+            assert await ws.receive_json(timeout=2) == {"op": 9, "d": False}
+        async with session.ws_connect(url) as ws:
+            await ws.receive_json(timeout=2)
+            await ws.send_json({"op": 2, "d": dict(identify, token="wrong")})
+            closing = await ws.receive(timeout=2)
+            assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4004

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .driver import MessageHandle
 from .faults import Fault
 from .gateway import GatewayFrame, Session
 from .interactions import InteractionHandle, InteractionRefused
+from .options import StandInOptions
 from .permissions import ALL_PERMISSIONS, Permission, base_permissions, channel_permissions
 from .pointing import discord_py_pointed_at, point_discord_py, prepare_bot
 from .recorder import RecordedFile, RecordedRequest
@@ -43,7 +45,7 @@ from .scenario import (
     User,
     default_scenario,
 )
-from .server import DiscordStandIn, MessageHandle, StandInOptions
+from .server import DiscordStandIn
 from .spec import ENV_VAR, SpecError, SpecValidator
 from .state import Upload
 from .violations import Violation, ViolationError

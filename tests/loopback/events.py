@@ -51,9 +51,7 @@ def _event_payload(world: World, message: dict[str, Any], place: Place) -> dict[
     return payload
 
 
-async def emit_message(
-    gateway: Gateway, world: World, event: str, message: dict[str, Any], place: Place
-) -> bool:
+async def emit_message(gateway: Gateway, world: World, event: str, message: dict[str, Any], place: Place) -> bool:
     """Send MESSAGE_CREATE / MESSAGE_UPDATE for ``message``; False when nobody receives it."""
     session = session_for_place(gateway, place)
     needed = INTENT_DIRECT_MESSAGES if place.is_dm else INTENT_GUILD_MESSAGES

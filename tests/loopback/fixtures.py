@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from .options import StandInOptions
 from .scenario import Scenario, default_scenario
-from .server import DiscordStandIn, StandInOptions
+from .server import DiscordStandIn
 from .spec import SpecValidator
 
 

@@ -173,9 +173,7 @@ class Gateway:
 
     async def _send(self, conn: Connection, frame: dict[str, Any]) -> bool:
         shard = conn.session.shard_id if conn.session else None
-        self.frames.append(
-            GatewayFrame("send", shard, frame["op"], frame.get("t"), frame.get("s"), frame.get("d"))
-        )
+        self.frames.append(GatewayFrame("send", shard, frame["op"], frame.get("t"), frame.get("s"), frame.get("d")))
         return await conn.send(frame)
 
     async def _receive(self, conn: Connection, frame: dict[str, Any]) -> None:
@@ -254,9 +252,7 @@ class Gateway:
             ready["shard"] = list(shard)
         await self.dispatch(session, "READY", ready)
         for guild in guilds:
-            payload = guild_create_payload(
-                guild, scenario, intents=intents, large_threshold=session.large_threshold
-            )
+            payload = guild_create_payload(guild, scenario, intents=intents, large_threshold=session.large_threshold)
             await self.dispatch(session, "GUILD_CREATE", payload)
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
@@ -325,9 +321,7 @@ class Gateway:
             if session.connection is not None:
                 await self._send(session.connection, frame)
             else:
-                self.frames.append(
-                    GatewayFrame("queued", session.shard_id, DISPATCH, event, session.seq, data)
-                )
+                self.frames.append(GatewayFrame("queued", session.shard_id, DISPATCH, event, session.seq, data))
             return session.seq
 
     def current_session(self, shard_id: int = 0) -> Session | None:

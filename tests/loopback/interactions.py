@@ -132,9 +132,7 @@ class OptionEncoder:
         if kind == ATTACHMENT:
             if not isinstance(value, Upload):
                 raise InteractionRefused(f"attachment option needs an Upload, got {value!r}")
-            attachment = self.world.add_upload(
-                self.place.channel_id, value.filename, value.data, value.content_type
-            )
+            attachment = self.world.add_upload(self.place.channel_id, value.filename, value.data, value.content_type)
             attachment["ephemeral"] = True
             if value.description:
                 attachment["description"] = value.description
@@ -205,9 +203,7 @@ def check_visibility(command: dict[str, Any], place: Place, invoker: User) -> No
         perms = place.permissions(invoker.id)
         needed = int(required)
         if not perms & Permission.ADMINISTRATOR and (needed == 0 or perms & needed != needed):
-            raise InteractionRefused(
-                f"/{command['name']} needs permissions {needed}; {invoker.key} has {perms} here"
-            )
+            raise InteractionRefused(f"/{command['name']} needs permissions {needed}; {invoker.key} has {perms} here")
 
 
 def nest_options(path: list[str], leaf: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -230,9 +226,7 @@ def leaf_definitions(command: dict[str, Any], path: list[str]) -> list[dict[str,
     options = command.get("options") or []
     walked = [command["name"]]
     for name in path:
-        node = next(
-            (o for o in options if o["name"] == name and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)), None
-        )
+        node = next((o for o in options if o["name"] == name and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)), None)
         if node is None:
             raise InteractionRefused(f"/{' '.join(walked)} has no subcommand {name!r}")
         walked.append(name)
@@ -354,9 +348,7 @@ class InteractionHandle:
                 return None
             return message
 
-        return await self._recorder.wait_until(
-            ready, timeout=timeout, what=f"the response to interaction {self.id}"
-        )
+        return await self._recorder.wait_until(ready, timeout=timeout, what=f"the response to interaction {self.id}")
 
     async def followup(self, index: int = 0, timeout: float = 5.0) -> dict[str, Any]:
         """The ``index``-th followup message (not counting one that completed a deferral)."""

@@ -105,9 +105,7 @@ def _check_embeds(out: _Collector, prefix: str, embeds: Any) -> None:
         total += _text_len(embed.get("title")) + _text_len(embed.get("description"))
         footer = embed.get("footer") or {}
         author = embed.get("author") or {}
-        _check_max(
-            out, _join(where, "footer", "text"), footer.get("text"), EMBED_FOOTER_MAX, "embed footer text"
-        )
+        _check_max(out, _join(where, "footer", "text"), footer.get("text"), EMBED_FOOTER_MAX, "embed footer text")
         _check_max(
             out,
             _join(where, "author", "name"),
@@ -163,9 +161,7 @@ def _check_components(out: _Collector, prefix: str, components: Any, flags: int)
     walk(components, _join(prefix, "components"))
 
 
-def check_message(
-    out: _Collector, body: Any, *, prefix: str = "", create: bool, has_files: bool = False
-) -> None:
+def check_message(out: _Collector, body: Any, *, prefix: str = "", create: bool, has_files: bool = False) -> None:
     """Content, embed and component limits of a message body; ``create`` adds the empty-message rule."""
     if not isinstance(body, dict):
         if create and not has_files:
@@ -193,9 +189,7 @@ def _check_choices(out: _Collector, where: str, choices: Any, *, string_values: 
             out.add(_join(where, index, "name"), f"choice name must be 1-{CHOICE_NAME_MAX} characters")
         value = choice.get("value")
         if string_values and isinstance(value, str) and len(value) > CHOICE_STRING_VALUE_MAX:
-            out.add(
-                _join(where, index, "value"), f"string choice value longer than {CHOICE_STRING_VALUE_MAX}"
-            )
+            out.add(_join(where, index, "value"), f"string choice value longer than {CHOICE_STRING_VALUE_MAX}")
 
 
 def _check_name(out: _Collector, where: str, name: Any, what: str) -> None:
@@ -322,9 +316,7 @@ def check_callback(out: _Collector, body: Any, *, has_files: bool) -> None:
             out.add("data.components", "a modal needs 1-5 top-level components")
 
 
-def check_request(
-    method: str, path: str, template: str | None, body: Any, *, has_files: bool
-) -> list[Violation]:
+def check_request(method: str, path: str, template: str | None, body: Any, *, has_files: bool) -> list[Violation]:
     """All documented-limit violations for one request (``template`` is the spec route)."""
     out = _Collector(method, path)
     key = (method.upper(), template)

@@ -79,8 +79,7 @@ def member_payload(member: Member, *, with_user: bool = True) -> dict[str, Any]:
 def overwrite_payloads(channel: Channel) -> list[dict[str, Any]]:
     """The channel's permission overwrites."""
     return [
-        {"id": str(ow.id), "type": ow.type, "allow": str(ow.allow), "deny": str(ow.deny)}
-        for ow in channel.overwrites
+        {"id": str(ow.id), "type": ow.type, "allow": str(ow.allow), "deny": str(ow.deny)} for ow in channel.overwrites
     ]
 
 
@@ -97,9 +96,7 @@ def channel_payload(channel: Channel, *, with_guild_id: bool = True) -> dict[str
         "flags": 0,
     }
     if channel.type != 4:
-        payload.update(
-            topic=channel.topic, last_message_id=None, rate_limit_per_user=channel.rate_limit_per_user
-        )
+        payload.update(topic=channel.topic, last_message_id=None, rate_limit_per_user=channel.rate_limit_per_user)
     if with_guild_id and channel.guild_id is not None:
         payload["guild_id"] = str(channel.guild_id)
     return payload
@@ -162,9 +159,7 @@ def guild_payload(guild: Guild) -> dict[str, Any]:
     }
 
 
-def guild_create_payload(
-    guild: Guild, scenario: Scenario, *, intents: int, large_threshold: int
-) -> dict[str, Any]:
+def guild_create_payload(guild: Guild, scenario: Scenario, *, intents: int, large_threshold: int) -> dict[str, Any]:
     """GUILD_CREATE for the bot's session.
 
     Like Discord, the member list is complete only when the session has the

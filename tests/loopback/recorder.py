@@ -119,9 +119,7 @@ class Recorder:
             return await asyncio.wait_for(wait(), timeout)
         except TimeoutError:
             recent = "\n".join(f"  {r}" for r in self.requests[since:][-15:]) or "  (none)"
-            raise TimeoutError(
-                f"no matching request within {timeout}s; requests since #{since}:\n{recent}"
-            ) from None
+            raise TimeoutError(f"no matching request within {timeout}s; requests since #{since}:\n{recent}") from None
 
     async def wait_until(self, condition: Callable[[], Any], *, timeout: float, what: str) -> Any:
         """Wait until ``condition()`` is truthy (re-checked on every change); return its value."""

@@ -71,8 +71,7 @@ class RouteTable:
         for template in templates:
             parts = template.strip("/").split("/")
             pattern = "/".join(
-                f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p)
-                for p in parts
+                f"(?P<{p[1:-1]}>[^/]+)" if p.startswith("{") and p.endswith("}") else re.escape(p) for p in parts
             )
             literals = sum(1 for p in parts if not p.startswith("{"))
             compiled.append(_Template(template, re.compile(f"^/{pattern}/?$"), literals))

@@ -146,9 +146,7 @@ class World:
             return self.global_commands
         return self.guild_commands.setdefault(guild_id, [])
 
-    def store_command(
-        self, body: dict[str, Any], guild_id: int | None, existing: dict[str, Any] | None = None
-    ):
+    def store_command(self, body: dict[str, Any], guild_id: int | None, existing: dict[str, Any] | None = None):
         """Turn a command payload into the stored command object Discord returns."""
         app_id = str(self.scenario.application.id)
         command = dict(body)
@@ -178,9 +176,7 @@ class World:
         return None
 
     # -- uploads and messages -------------------------------------------------------------
-    def add_upload(
-        self, channel_id: int, filename: str, data: bytes, content_type: str | None
-    ) -> dict[str, Any]:
+    def add_upload(self, channel_id: int, filename: str, data: bytes, content_type: str | None) -> dict[str, Any]:
         """Keep a file and return its attachment object (served by the stand-in)."""
         attachment_id = self.ids.next()
         key = f"{channel_id}/{attachment_id}/{quote(filename)}"
@@ -253,9 +249,7 @@ class World:
                 attachment["description"] = meta["description"]
             attachments.append(attachment)
         content = body.get("content") or ""
-        users, roles, everyone = self.mentions(
-            place, int(author["id"]), content, body.get("allowed_mentions")
-        )
+        users, roles, everyone = self.mentions(place, int(author["id"]), content, body.get("allowed_mentions"))
         message: dict[str, Any] = {
             "id": str(message_id or self.ids.next()),
             "type": message_type,
@@ -319,9 +313,7 @@ class World:
         """Messages of a channel, oldest first."""
         return [self.messages[mid] for mid in self.channel_log.get(channel_id, [])]
 
-    def apply_edit(
-        self, message: dict[str, Any], body: dict[str, Any], files: list[tuple[str, bytes, str | None]]
-    ):
+    def apply_edit(self, message: dict[str, Any], body: dict[str, Any], files: list[tuple[str, bytes, str | None]]):
         """Apply a PATCH body (content/embeds/components/flags/attachments) to a stored message."""
         place = self.place(int(message["channel_id"]))
         assert place is not None
@@ -343,9 +335,7 @@ class World:
             described = {str(a.get("id")): a for a in body.get("attachments") or [] if isinstance(a, dict)}
             for index, (filename, data, content_type) in enumerate(files):
                 meta = described.get(str(index), {})
-                kept.append(
-                    self.add_upload(place.channel_id, meta.get("filename", filename), data, content_type)
-                )
+                kept.append(self.add_upload(place.channel_id, meta.get("filename", filename), data, content_type))
             message["attachments"] = kept
         message["edited_timestamp"] = iso_now()
         return message
