@@ -2,47 +2,74 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from facts.dates import find_date_answer
 from facts.entities import find_quantities
-from facts.matching import Scored
+from facts.matching import LOCATIVE_PHRASE, Scored
 from facts.models import Answer, Fact
 from facts.question import Question
+from facts.text import stem
 
 RELATED_LIMIT = 2
 SUGGESTION_LIMIT = 3
+_WORD = re.compile(r"[\w'’-]+")
+
 
 def _asked(text: str, question: Question) -> bool:
     return question.mentions(text)
 
 
+def _anchor_positions(question: Question, text: str) -> list[int]:
+    """Character positions in ``text`` of words the question also uses."""
+    terms = question.all_terms()
+    return [m.start() for m in _WORD.finditer(text) if stem(m.group().lower().rstrip("’'s")) in terms]
+
+
+def _closest(spans: list[tuple[int, int]], anchors: list[int]) -> tuple[int, int] | None:
+    """The span nearest to the question's words (the first one when nothing anchors)."""
+    if not spans:
+        return None
+    if not anchors:
+        return spans[0]
+    return min(spans, key=lambda span: min(min(abs(span[0] - a), abs(span[1] - a)) for a in anchors))
+
+
+def _entity_spans(fact: Fact, kinds: frozenset[str], question: Question) -> list[tuple[int, int]]:
+    spans = []
+    for entity_text, kind in fact.entities:
+        if kind in kinds and not _asked(entity_text, question):
+            start = fact.text.find(entity_text)
+            if start >= 0:
+                spans.append((start, start + len(entity_text)))
+    return spans
+
+
 def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
-    """Offsets in ``fact.text`` of the short answer (a date, a name, a number), when one fits."""
+    """Offsets in ``fact.text`` of the short answer (a date, a name, a number, a place), when one fits."""
     text = fact.text
+    anchors = _anchor_positions(question, text)
     if question.kind == "when":
         reference = date.fromisoformat(fact.source.published) if fact.source.published else None
         mention = find_date_answer(text, reference=reference)
         return (mention.start, mention.end) if mention else None
     if question.kind == "how-many":
-        for quantity in find_quantities(text):
-            if not _asked(quantity.text, question):
-                return (quantity.start, quantity.end)
-        return None
+        quantities = [(q.start, q.end) for q in find_quantities(text) if not _asked(q.text, question)]
+        return _closest(quantities, anchors)
+    if question.kind == "where":
+        places = [(m.start(1), m.end()) for m in LOCATIVE_PHRASE.finditer(text) if not _asked(m.group(1), question)]
+        return _closest(places, anchors) or _closest(_entity_spans(fact, frozenset({"place"}), question), anchors)
     wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
                                  if question.kind == "which" else frozenset())
     if not wanted:
         return None
-    for entity_text, kind in fact.entities:
-        if kind in wanted and not _asked(entity_text, question):
-            start = text.find(entity_text)
-            if start >= 0:
-                return (start, start + len(entity_text))
-    if question.kind == "who" and fact.speaker and not _asked(fact.speaker, question):
+    span = _closest(_entity_spans(fact, wanted, question), anchors)
+    if span is None and question.kind == "who" and fact.speaker and not _asked(fact.speaker, question):
         start = text.find(fact.speaker)
         if start >= 0:
-            return (start, start + len(fact.speaker))
-    return None
+            span = (start, start + len(fact.speaker))
+    return span
 
 
 def compose(question: Question, ranked: list[Scored], facts: dict[int, Fact], threshold: float) -> Answer:

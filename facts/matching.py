@@ -47,6 +47,13 @@ _LOCATIVE = re.compile(
     rf"(?!{_TIME_WORDS})(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+|(?:briefing|meeting|conference|summit|statement|"
     r"interview|speech|session|hearing|capital|city|region|border|area|country|village|town|port|base|camp)\b)"
 )
+LOCATIVE_PHRASE = re.compile(
+    r"\b(?:in|at|near|inside|outside|from|into|across)\s+"
+    rf"(?!{_TIME_WORDS})((?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)*"
+    r"(?:\s+(?:region|province|oblast|area|city|border))?|(?:briefing|meeting|conference|summit|statement|"
+    r"interview|speech|session|hearing)\b))"
+)
+"""A place phrase after a locative preposition; group 1 is the place ("based in Washington")."""
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|in light of|raises|raised|leads? to|led to|caused?|sparked|"
     r"so that|in order to|amid|following|given|therefore|thus|prompted|underscores|shows|means|reason|since|"

@@ -94,9 +94,20 @@ class Question:
         return known
 
 
+_QUESTION_WORD_TYPOS = {
+    "wich": "which", "whcih": "which", "whihc": "which", "wat": "what", "waht": "what", "whta": "what",
+    "hwo": "who", "woh": "who", "wehre": "where", "whre": "where", "wher": "where", "wen": "when",
+    "whn": "when", "wehn": "when", "hw": "how", "hwo many": "how many", "y": "why", "wy": "why",
+}
+
+
+def _fix_question_words(lowered: str) -> str:
+    return re.sub(r"\b(\w+)\b", lambda m: _QUESTION_WORD_TYPOS.get(m.group(1), m.group(1)), lowered)
+
+
 def question_kind(text: str) -> str:
     """The kind of answer a question wants: when, who, where, how-many, name, why, which, what, yes-no."""
-    lowered = text.lower()
+    lowered = _fix_question_words(text.lower())
     for kind, pattern in _KIND_PATTERNS:
         if pattern.search(lowered):
             return kind
@@ -113,6 +124,7 @@ def wanted_kinds(text: str, kind: str) -> frozenset[str]:
 
 def answer_type_noun(text: str) -> str | None:
     """The noun naming the answer's type: 'which Russian institution' -> 'institution'."""
+    text = _fix_question_words(text.lower())
     match = re.search(r"\b(?:which|what)((?: [\w'’-]+){1,3})", text.lower())
     if not match:
         return None
