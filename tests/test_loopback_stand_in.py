@@ -24,6 +24,7 @@ from tests.loopback import (
     ViolationError,
     channel_permissions,
     default_scenario,
+    eventually,
     text_of,
 )
 from tests.loopback.limits import check_request
@@ -61,12 +62,14 @@ class MiniBot(commands.Bot):
         options.setdefault("intents", _intents())
         super().__init__(command_prefix="!", guild_ready_timeout=0.1, **options)
         self.seen: list[str] = []
+        self.messages: list[discord.Message] = []
         self._register_commands()
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         return None
 
     async def on_message(self, message: discord.Message) -> None:
+        self.messages.append(message)
         if message.author.bot:
             return
         self.seen.append(message.content)
@@ -195,6 +198,12 @@ async def test_sync_stores_commands_with_ids_and_options(discord_stand_in: Disco
 
 async def test_slash_command_gets_an_interaction_response(discord_stand_in: DiscordStandIn) -> None:
     async with discord_stand_in.run_bot(MiniBot()) as bot:
+        with pytest.raises(InteractionRefused, match="not synced"):
+            await discord_stand_in.slash_command("fact", {"query": "x"}, user="member", channel="a/general")
+        unsynced = await discord_stand_in.slash_command(
+            "fact", {"query": "x"}, user="member", channel="a/general", require_synced=False
+        )
+        assert (await unsynced.response_message())["content"] == "Result for x"
         await _synced(bot, discord_stand_in)
         handle = await discord_stand_in.slash_command(
             "fact", {"query": "kursk", "detailed": True}, user="member", channel="a/general"
@@ -368,8 +377,8 @@ async def test_rate_limited_interaction_callback_is_retried(discord_stand_in: Di
         assert (await handle.response_message())["content"] == "Result for retry"
 
 
-@pytest.mark.parametrize("code", [4000, None])
-async def test_gateway_drop_resumes_and_replays(discord_stand_in: DiscordStandIn, code: int | None) -> None:
+@pytest.mark.parametrize("code", [4000, None, "op7"])
+async def test_gateway_drop_resumes_and_replays(discord_stand_in: DiscordStandIn, code: int | str | None) -> None:
     async with discord_stand_in.run_bot(MiniBot()) as bot:
         resumed = asyncio.Event()
 
@@ -377,7 +386,10 @@ async def test_gateway_drop_resumes_and_replays(discord_stand_in: DiscordStandIn
             resumed.set()
 
         bot.add_listener(on_resumed)
-        assert await discord_stand_in.drop_gateway(code=code) == 1
+        if code == "op7":
+            await discord_stand_in.gateway.request_reconnect()
+        else:
+            assert await discord_stand_in.drop_gateway(code=code if isinstance(code, int) else None) == 1
         missed = await discord_stand_in.send_message("member", "a/general", "!fact missed")
         session = await discord_stand_in.wait_for_resume()
         assert (await missed.reply())["content"] == "Fact about missed."
@@ -668,3 +680,26 @@ async def test_raw_gateway_without_compression(discord_stand_in: DiscordStandIn)
             await ws.send_json({"op": 2, "d": dict(identify, token="wrong")})
             closing = await ws.receive(timeout=2)
             assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4004
+
+
+async def test_message_create_fields_reach_discord_py(discord_stand_in: DiscordStandIn) -> None:
+    scenario = discord_stand_in.scenario
+    async with discord_stand_in.run_bot(MiniBot()) as bot:
+        await discord_stand_in.send_message(
+            "admin", "a/general", "@everyone read this", mention_roles=["Moderators"], mention_everyone=True
+        )
+        await discord_stand_in.send_message("other_bot", "a/general", "beep")
+        await discord_stand_in.send_message("member", "a/general", "via hook", webhook_id=123456789012345678)
+        upload = Upload("notes.txt", b"n")
+        last = await discord_stand_in.send_message(
+            "member", "a/general", f"hi {scenario.user('moderator').mention}", attachments=[upload]
+        )
+        await eventually(lambda: len(bot.messages) == 4, what="4 messages")
+    everyone, beep, hook, mention = bot.messages
+    assert everyone.mention_everyone and [r.name for r in everyone.role_mentions] == ["Moderators"]
+    assert isinstance(everyone.author, discord.Member) and everyone.author.guild_permissions.administrator
+    assert beep.author.bot and not everyone.author.bot
+    assert hook.webhook_id == 123456789012345678 and hook.author.bot
+    assert [u.id for u in mention.mentions] == [scenario.user("moderator").id]
+    assert mention.attachments[0].filename == "notes.txt" and mention.id == last.id
+    assert not mention.mention_everyone

@@ -27,7 +27,7 @@ from .interactions import InteractionHandle, InteractionRefused
 from .options import StandInOptions
 from .permissions import ALL_PERMISSIONS, Permission, base_permissions, channel_permissions
 from .pointing import discord_py_pointed_at, point_discord_py, prepare_bot
-from .recorder import RecordedFile, RecordedRequest
+from .recorder import RecordedFile, RecordedRequest, eventually
 from .scenario import (
     INTENT_DIRECT_MESSAGES,
     INTENT_GUILD_MEMBERS,
@@ -99,6 +99,7 @@ __all__ = [
     "channel_permissions",
     "default_scenario",
     "discord_py_pointed_at",
+    "eventually",
     "point_discord_py",
     "prepare_bot",
     "text_of",

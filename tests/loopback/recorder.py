@@ -136,3 +136,18 @@ class Recorder:
             return await asyncio.wait_for(wait(), timeout)
         except TimeoutError:
             raise TimeoutError(f"timed out after {timeout}s waiting for {what}") from None
+
+
+async def eventually(
+    condition: Callable[[], Any], *, timeout: float = 5.0, interval: float = 0.01, what: str = "the condition"
+) -> Any:
+    """Poll ``condition()`` until it is truthy (for state the stand-in does not see, e.g. the bot's)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(interval)
