@@ -256,6 +256,11 @@ async def test_subcommand_group_with_defer_and_followup(discord_stand_in: Discor
             await discord_stand_in.slash_command(
                 "factmod edit", {"id": 1, "text": "x"}, user="member", channel="a/general"
             )
+        # ...but in Guild B the same user is a Moderator with MANAGE_MESSAGES
+        cross = await discord_stand_in.slash_command(
+            "factmod edit", {"id": 2, "text": "b"}, user="member", channel="b/general"
+        )
+        assert (await cross.response_message())["content"] == "Edited #2: b (manage=True)"
         # ...and it is guild-only
         with pytest.raises(InteractionRefused):
             await discord_stand_in.slash_command("factmod edit", {"id": 1, "text": "x"}, user="admin")

@@ -298,15 +298,21 @@ def _id(n: int) -> int:
 def default_scenario() -> Scenario:
     """Two guilds and a handful of users; keys and names are listed below.
 
-    Users: ``bot`` (the bot), ``owner``, ``member``, ``moderator`` (role "Moderators",
-    no extra permissions), ``manager`` (role "Message Managers": MANAGE_MESSAGES),
-    ``admin`` (role "Admins": ADMINISTRATOR), ``other_bot`` (a bot user), in guild
-    ``a``; ``b_owner``, ``b_member`` and ``member`` in guild ``b``; ``stranger`` shares
-    no guild (DMs only).
+    Guild ``a`` ("Guild A", owner ``owner``): ``member`` (plain, nick "bobby"),
+    ``moderator`` (role "Moderators", no extra permissions), ``manager`` (role
+    "Message Managers": MANAGE_MESSAGES), ``admin`` (role "Admins": ADMINISTRATOR),
+    ``other_bot`` (a bot user) and ``bot``. Channels: ``general``; ``mod-log`` (only
+    Moderators, Admins, the owner and the bot see it); ``announcements`` (@everyone,
+    the bot included, cannot send).
 
-    Channels of ``a``: ``general``; ``mod-log`` (only Moderators, Admins and the bot
-    see it); ``announcements`` (@everyone, the bot included, cannot send). Guild ``b``:
-    ``general``. With 2 shards, guild ``a`` is on shard 0 and ``b`` on shard 1.
+    Guild ``b`` ("Guild B", owner ``b_owner``, locale "de"): ``b_member`` (locale "de"),
+    ``member`` (here in role "Moderators", which in ``b`` has MANAGE_MESSAGES) and
+    ``bot``. Channel: ``general``. ``stranger`` shares no guild (DMs only).
+
+    The bot's managed role grants VIEW_CHANNEL, SEND_MESSAGES, EMBED_LINKS,
+    ATTACH_FILES, READ_MESSAGE_HISTORY, ADD_REACTIONS, USE_EXTERNAL_EMOJIS and
+    USE_APPLICATION_COMMANDS (no MANAGE_MESSAGES). With 2 shards, guild ``a`` is on
+    shard 0 and ``b`` on shard 1.
     """
     bot = User("bot", _id(1), "FactBot", bot=True)
     owner = User("owner", _id(2), "alice", "Alice")
@@ -384,7 +390,7 @@ def default_scenario() -> Scenario:
         members=[
             Member(b_owner),
             Member(b_member),
-            Member(member),
+            Member(member, [b_mods.id]),
             Member(bot, [b_bot_role.id]),
         ],
         channels=[Channel(_id(50), "general", position=0)],
