@@ -190,7 +190,7 @@ class InteractionRoutes(RouteGroup):
             state.followup_ids.append(int(message["id"]))
             await self.echo("MESSAGE_CREATE", message, place)
         await self.recorder.notify()
-        return ok(message) if truthy(call.query.get("wait", "true")) else no_content()
+        return ok(message) if truthy(call.query.get("wait")) else no_content()  # Discord: wait=false
 
     def _webhook_message(self, call: Call, state: InteractionState) -> dict[str, Any] | None:
         if call.path.endswith("/@original"):

@@ -234,6 +234,8 @@ def describe(error: ValidationError) -> str:
         return f"{_short(instance)} is not one of {_short(expected, 120)}"
     if keyword == "pattern":
         return f"{_short(instance)} does not match {expected}"
+    if keyword == "oneOf" and not error.context:
+        return f"{_short(instance)} matches more than one of the {len(expected)} allowed shapes"
     if keyword in ("anyOf", "oneOf"):
         return f"{_short(instance)} matches none of the {len(expected)} allowed shapes"
     if keyword in ("required", "additionalProperties", "uniqueItems", "const"):
@@ -252,13 +254,16 @@ def _discriminator_failed(errors: list[ValidationError]) -> bool:
 
 
 def _leaf_errors(error: ValidationError) -> list[ValidationError]:
-    """Descend through anyOf/oneOf into the one branch whose discriminator matched."""
+    """Descend through anyOf/oneOf into the branch whose discriminator matched (or came closest)."""
     if error.validator not in ("anyOf", "oneOf") or not error.context:
         return [error]
     branches: dict[Any, list[ValidationError]] = {}
     for sub in error.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)
     candidates = [errs for errs in branches.values() if not _discriminator_failed(errs)]
+    if len(candidates) > 1:  # no discriminator decided: the branch that came closest, if unique
+        fewest = min(len(errs) for errs in candidates)
+        candidates = [errs for errs in candidates if len(errs) == fewest]
     if len(candidates) != 1:
         return [error]
     leaves: list[ValidationError] = []
