@@ -27,6 +27,7 @@ from referencing.jsonschema import DRAFT202012
 from .violations import Violation, json_path
 
 ENV_VAR = "DISCORD_OPENAPI_SPEC"
+REPO_ROOT = Path(__file__).resolve().parents[2]
 SPEC_URI = "urn:discord:openapi:v10"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 #: Bitfields Discord accepts as integers or digit strings (discord.py sends strings).
@@ -48,12 +49,14 @@ def spec_path_from_env() -> Path:
             "relative to the repository root; .ci/run sets it)."
         )
     path = Path(value)
-    if not path.is_file():
-        raise SpecError(
-            f"{ENV_VAR}={value!r} does not name a readable file (resolved against {Path.cwd().name!r}). "
-            "Point it at discord-api-spec's openapi.json."
-        )
-    return path
+    candidates = [path] if path.is_absolute() else [path, REPO_ROOT / path]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise SpecError(
+        f"{ENV_VAR}={value!r} does not name a readable file (relative paths are tried against the "
+        "working directory and the repository root). Point it at discord-api-spec's openapi.json."
+    )
 
 
 @dataclass(frozen=True)
