@@ -382,7 +382,10 @@ class EventDriver:
         Dispatches MESSAGE_CREATE the way Discord would for the bot's intents (content
         blanked without MESSAGE_CONTENT unless the bot is mentioned). ``mentions`` /
         ``mention_roles`` / ``mention_everyone`` default to what the content pings.
-        ``webhook_id`` makes it a webhook message (author is the webhook, no member).
+        ``webhook_id`` makes it a webhook message (author is the webhook, no member);
+        ``bot`` overrides ``author.bot``; ``attachments`` are served by the stand-in;
+        ``reply_to`` makes it a reply. Refuses users who cannot send in the channel
+        unless ``check_permissions=False``.
         """
         author_user = self.scenario.user(user)
         place = self._place(author_user, channel)
