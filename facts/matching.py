@@ -11,10 +11,12 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
 from facts.question import Concept, Question
+from facts.text import stem, words
 from facts.vocabulary import Vocabulary
 
 CANDIDATE_LIMIT = 150
@@ -22,6 +24,7 @@ CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
 DATE_MISMATCH_FACTOR = 0.5
+RELATED_FORM_CREDIT = 0.6  # "extended" vs "extension": same root, different stem
 NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
 WEAK_FIT = 0.85
 NEAR_FIT = 0.85
@@ -43,12 +46,13 @@ _TIME_WORDS = (
     r"Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
 )
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|inside|outside|from|into|across|based in|held in|located in)\s+"
+    r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on|based in|held in"
+    r"|located in)\s+"
     rf"(?!{_TIME_WORDS})(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+|(?:briefing|meeting|conference|summit|statement|"
     r"interview|speech|session|hearing|capital|city|region|border|area|country|village|town|port|base|camp)\b)"
 )
 LOCATIVE_PHRASE = re.compile(
-    r"\b(?:in|at|near|inside|outside|from|into|across)\s+"
+    r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on)\s+"
     rf"(?!{_TIME_WORDS})((?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)*"
     r"(?:\s+(?:region|province|oblast|area|city|border))?|(?:briefing|meeting|conference|summit|statement|"
     r"interview|speech|session|hearing)\b))"
@@ -57,7 +61,8 @@ LOCATIVE_PHRASE = re.compile(
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|in light of|raises|raised|leads? to|led to|caused?|sparked|"
     r"so that|in order to|amid|following|given|therefore|thus|prompted|underscores|shows|means|reason|since|"
-    r"after|potential|risk|threat|fears?)\b",
+    r"after|potential|risk|threat|fears?|citing|cited|in response to|to curb|to support|to boost|to protect|"
+    r"to help|aimed at|intended to|designed to|blamed)\b",
     re.IGNORECASE,
 )
 _MONTH_STEMS = frozenset(
@@ -66,7 +71,7 @@ _MONTH_STEMS = frozenset(
 _DATE_WORD = re.compile(
     r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|week|month|year|"
-    r"(19|20)\d\d)\b",
+    r"(19|20)\d\d|\d{1,2}:\d\d|a\.m\.|p\.m\.|noon|midnight|morning|afternoon|evening|overnight|tonight|dawn)\b",
     re.IGNORECASE,
 )
 
@@ -151,8 +156,12 @@ def type_fit(question: Question, candidate: Candidate) -> float:
         return NEAR_FIT if candidate.context_terms & _MONTH_STEMS else NO_FIT
     if kind == "how-many":
         undated = _DATE_EXPRESSION.sub(" ", text)
-        numbers = [m.group().lower() for m in _NUMBER.finditer(undated)]
-        return 1.0 if any(n not in asked for n in numbers) else NO_FIT
+        numbers = [m for m in _NUMBER.finditer(undated) if m.group().lower() not in asked]
+        if not numbers:
+            return NO_FIT
+        if question.counted and not any(_counts_noun(undated, m.end(), question.counted) for m in numbers):
+            return NO_FIT  # a number, but of something else ("1,200 soldiers" for "how many helicopters")
+        return 1.0
     if kind == "where":
         return 1.0 if _LOCATIVE.search(text) else NO_FIT
     if kind == "why":
@@ -166,6 +175,32 @@ def type_fit(question: Question, candidate: Candidate) -> float:
         # Answers are often descriptions ("the defense intelligence agency"), not names.
         return NO_FIT if kind == "name" else WEAK_FIT
     return 1.0
+
+
+@lru_cache(maxsize=100_000)
+def _same_root(a: str, b: str) -> bool:
+    """Stems of one word family: they share all but at most one letter of the shorter (at least 5)."""
+    shorter = min(len(a), len(b))
+    if shorter < 5 or a[0] != b[0]:
+        return False
+    prefix = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        prefix += 1
+    return prefix >= max(5, shorter - 1)
+
+
+def _related_form(concept: Concept, terms: frozenset[str]) -> bool:
+    singles = [alt[0] for alt in concept.alternatives if len(alt) == 1 and not alt[0].startswith("zz")]
+    return any(_same_root(s, t) for s in singles for t in terms if not t.startswith("zz"))
+
+
+def _counts_noun(text: str, end: int, counted: tuple[str, ...]) -> bool:
+    """True when one of the next few words after a number is the counted noun."""
+    following = words(text[end : end + 60])[:4]
+    terms = {stem(w) for w in following} | {w for w in following}
+    return bool(terms & set(counted)) or any(k.startswith("zz") and k in counted for k in terms)
 
 
 def _entity_asked(entity: str, question: Question) -> bool:
@@ -204,6 +239,9 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
                 matched.append(concept)
             elif _covered(concept, cand.context_terms):
                 got += CONTEXT_CREDIT * weight
+            elif _related_form(concept, cand.terms):
+                got += RELATED_FORM_CREDIT * weight
+                matched.append(concept)
             elif concept.proper:
                 missing_proper += 1
         coverage = got / total

@@ -19,7 +19,10 @@ MONTHS = (
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
-    ("how-many", re.compile(r"\b(how (many|much)|what (number|amount|percentage)|how large|how big)\b")),
+    ("how-many", re.compile(
+        r"\b(how (many|much)|how large|how big|how far|how old|what (percentage|proportion|share|number|amount)"
+        r"|what(?:'s| is| was| were| are)? (?:the )?(?:\w+ ){0,2}(price|cost|rate|amount|value|number|percentage|total"
+        r"|toll|figure|size|magnitude|mag|depth|height|budget|fee|salary|score))\b")),
     ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
                         r"|how long had it been|since when)\b")),
     ("where", re.compile(r"\b(where|what location|in what (place|city|country|region))\b")),
@@ -46,11 +49,13 @@ _WHICH_KINDS: dict[str, frozenset[str]] = {
     **dict.fromkeys(["country", "countries", "nation", "nations"], frozenset({"place", "nationality"})),
     **dict.fromkeys(["capital", "city", "place", "region", "town", "area", "province", "state"],
                     frozenset({"place"})),
-    **dict.fromkeys(["agency", "institution", "organisation", "organization", "party", "group", "body",
-                     "ministry", "company", "outlet", "newspaper", "department", "service", "house"],
+    **dict.fromkeys(["agency", "agencies", "institution", "organisation", "organization", "party", "group", "body",
+                     "ministry", "company", "companies", "outlet", "newspaper", "department", "service", "house",
+                     "firm", "firms", "bank", "banks", "lender", "union", "team", "court", "charity"],
                     frozenset({"org"})),
-    **dict.fromkeys(["official", "person", "leader", "minister", "president", "general", "commander",
-                     "man", "woman", "spokesperson", "spokesman", "spokeswoman", "representative"],
+    **dict.fromkeys(["official", "officials", "person", "people", "leader", "leaders", "minister", "president",
+                     "general", "commander", "man", "woman", "spokesperson", "spokesman", "spokeswoman",
+                     "representative", "analyst", "executive", "councillor", "councillors", "mayor", "senator"],
                     frozenset({"person"})),
 }
 _KIND_WANTS: dict[str, frozenset[str]] = {
@@ -71,6 +76,8 @@ class Question:
     years: set[str] = field(default_factory=set)
     wanted: frozenset[str] = frozenset()
     """Entity kinds that can answer it (empty: any sentence can)."""
+    counted: tuple[str, ...] = ()
+    """For "how many X" questions: the stems and alias keys of X, which the number should count."""
     aliases: AliasTable | None = field(default=None, repr=False)
     _asked_cache: dict[str, bool] = field(default_factory=dict, repr=False)
 
@@ -152,7 +159,7 @@ def validate(question: str) -> str:
 def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary) -> Question:
     """Turn a question into its kind and concepts (aliases expanded, typos corrected)."""
     text = validate(question)
-    tokens = words(text)
+    tokens = [_QUESTION_WORD_TYPOS.get(t, t) for t in words(text)]
     proper_words = _proper_words(text)
     kind = question_kind(text)
     result = Question(text=text, kind=kind, wanted=wanted_kinds(text, kind), aliases=aliases)
@@ -183,16 +190,40 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary)
         term = stem(token)
         concept = Concept(label=token, alternatives=[(term,)], proper=token in proper_words)
         if term not in vocabulary.df and len(token) >= 4 and not token.isdigit():
-            fixed = vocabulary.closest(term)
+            fixed = vocabulary.closest(term, token)
             if fixed:
                 concept.alternatives = [(fixed,)]
                 concept.corrected_from = token
         result.concepts.append(concept)
+    result.counted = _counted_noun(text, aliases)
     _drop_answer_type_noun(result)
     _merge_duplicates(result)
     for concept in result.concepts:
         concept.df = max((_df(alt, vocabulary) for alt in concept.alternatives), default=0)
     return result
+
+
+_HUMAN_NOUNS = frozenset(
+    "people person persons residents civilians workers employees staff jobs soldiers troops officers members "
+    "volunteers children adults victims passengers students patients voters deaths dead killed".split()
+)
+
+
+def _counted_noun(text: str, aliases: AliasTable) -> tuple[str, ...]:
+    """'how many helicopters were used' -> the terms of 'helicopters' (people match any human noun)."""
+    match = re.search(r"\bhow many((?: [\w'-]+){1,3})", _fix_question_words(text.lower()))
+    if not match:
+        return ()
+    phrase = []
+    for word in match.group(1).split():
+        if word in STOPWORDS:
+            break
+        phrase.append(word)
+    if not phrase:
+        return ()
+    if phrase[-1] in ("people", "persons"):
+        return tuple(sorted({stem(w) for w in _HUMAN_NOUNS}))
+    return tuple(index_terms(" ".join(phrase), aliases))
 
 
 def _drop_answer_type_noun(question: Question) -> None:

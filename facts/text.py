@@ -29,6 +29,7 @@ STOPWORDS: frozenset[str] = frozenset(
     cant wont according article document mention mentioned mean means meaning happen happened
     happening like kind type sort way please know exactly currently basically actually gonna wanna
     going anymore
+    story stories quoted piece
     """.split()
 )
 

@@ -6,7 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
@@ -31,15 +31,25 @@ class Vocabulary:
         """Smoothed inverse document frequency for a term held by ``df`` facts."""
         return math.log(1.0 + (self.total + 1) / (df + 1))
 
-    def closest(self, term: str) -> str | None:
-        """The known term within one edit (two for long words; a swap counts as one) of ``term``, or None."""
+    def closest(self, term: str, word: str | None = None) -> str | None:
+        """The known term a misspelt ``term`` (the stem of ``word``) most likely meant, or None.
+
+        Within one edit of the stem (two for long ones; a swap counts as one), else, for long
+        words, a stem that the written word nearly spells out ("construcion" -> "construct").
+        """
         if len(term) < 4:
             return None
         if self._words is None:
             self._words = [w for w in self.df if not w.startswith("zz") and not w.isdigit()]
         limit = 1 if len(term) < 8 else 2
         match = process.extractOne(term, self._words, scorer=OSA.distance, score_cutoff=limit)
-        return match[0] if match else None
+        if match:
+            return match[0]
+        if word and len(word) >= 7:
+            near = process.extractOne(word, self._words, scorer=fuzz.ratio, score_cutoff=88)
+            if near and near[0][:3] == word[:3]:
+                return near[0]
+        return None
 
 
 def add_counts(db: Database, term_lists: Iterable[Iterable[str]], sign: int = 1) -> None:
