@@ -24,6 +24,8 @@ CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
 DATE_MISMATCH_FACTOR = 0.5
+LEAD_PARAGRAPHS = 2
+LEAD_BONUS = 0.01
 RELATED_FORM_CREDIT = 0.6  # "extended" vs "extension": same root, different stem
 NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
 WEAK_FIT = 0.85
@@ -58,10 +60,18 @@ LOCATIVE_PHRASE = re.compile(
     r"interview|speech|session|hearing)\b))"
 )
 """A place phrase after a locative preposition; group 1 is the place ("based in Washington")."""
+_MEASURES = {
+    "money": re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:dollars|euros|pounds|yen|yuan|rubles|roubles|rupees|usd|eur)\b"
+                        r"|\b(?:dollars|euros|pounds)\b", re.IGNORECASE),
+    "percent": re.compile(r"\d\s?(?:%|percent|per cent|percentage points?|basis points)", re.IGNORECASE),
+    "share": re.compile(r"\d\s?(?:%|percent|per cent)|\b(?:half|quarter|third|fifth|tenth|majority|two-thirds)\b",
+                        re.IGNORECASE),
+}
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|in light of|raises|raised|leads? to|led to|caused?|sparked|"
-    r"so that|in order to|amid|following|given|therefore|thus|prompted|underscores|shows|means|reason|since|"
-    r"after|potential|risk|threat|fears?|citing|cited|in response to|to curb|to support|to boost|to protect|"
+    r"so that|in order to|amid|following|given|therefore|thus|prompted|underscores|shows|means|reason|"
+    r"after|potential|risk|threat|fears?|arguing|argued|saying|because of|concerns?|"
+    r"citing|cited|in response to|to curb|to support|to boost|to protect|"
     r"to help|aimed at|intended to|designed to|blamed)\b",
     re.IGNORECASE,
 )
@@ -88,6 +98,7 @@ class Candidate:
     speaker: str | None
     entities: list[tuple[str, str]]
     bm25: float
+    paragraph: int = 0
 
 
 @dataclass
@@ -125,7 +136,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int,
     rows = conn.execute(
         f"""
         select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities,
-               bm25(facts_fts, 1.0, 0.35) as rank
+               bm25(facts_fts, 1.0, 0.35) as rank, f.paragraph
         from facts_fts join facts f on f.id = facts_fts.rowid
         where facts_fts match :query and {VISIBLE_SQL}
         order by rank limit :limit
@@ -136,6 +147,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int,
         Candidate(
             id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
             event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")], bm25=-r[7],
+            paragraph=r[8] or 0,
         )
         for r in rows
     ]
@@ -159,6 +171,8 @@ def type_fit(question: Question, candidate: Candidate) -> float:
         numbers = [m for m in _NUMBER.finditer(undated) if m.group().lower() not in asked]
         if not numbers:
             return NO_FIT
+        if question.measure and not _MEASURES[question.measure].search(undated):
+            return NO_FIT  # asked for a price or a rate; the fact has other numbers
         if question.counted and not any(_counts_noun(undated, m.end(), question.counted) for m in numbers):
             return NO_FIT  # a number, but of something else ("1,200 soldiers" for "how many helicopters")
         return 1.0
@@ -172,8 +186,9 @@ def type_fit(question: Question, candidate: Candidate) -> float:
             fresh.append(candidate.speaker)
         if fresh:
             return 1.0
-        # Answers are often descriptions ("the defense intelligence agency"), not names.
-        return NO_FIT if kind == "name" else WEAK_FIT
+        if kind == "name" or question.needs_names or (kind != "who" and question.wanted == {"person"}):
+            return NO_FIT  # "which two officials": names wanted, none given
+        return WEAK_FIT  # answers are often descriptions ("the defense intelligence agency"), not names
     return 1.0
 
 
@@ -253,6 +268,8 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         # Rank by how much of the question the fact covers; whether it can hold the answer only
         # nudges the order (a topical fact that cannot answer should lead to an abstention).
         rank = coverage * (0.7 + 0.3 * fit) * (MISSING_PROPER_FACTOR**missing_proper) + 0.03 * similarity
+        if 0 < cand.paragraph <= LEAD_PARAGRAPHS:
+            rank += LEAD_BONUS  # news puts the main facts first: a tie goes to the lead
         scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
     scored.sort(key=lambda s: (s.rank_score, s.candidate.bm25), reverse=True)
     return scored

@@ -21,8 +21,8 @@ _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
     ("how-many", re.compile(
         r"\b(how (many|much)|how large|how big|how far|how old|what (percentage|proportion|share|number|amount)"
-        r"|what(?:'s| is| was| were| are)? (?:the )?(?:\w+ ){0,2}(price|cost|rate|amount|value|number|percentage|total"
-        r"|toll|figure|size|magnitude|mag|depth|height|budget|fee|salary|score))\b")),
+        r"|what(?:'s| is| was| were| are)? (?:the )?(?:[\w'’]+ ){0,4}(price|cost|rate|amount|value|number"
+        r"|percentage|total|toll|figure|size|magnitude|mag|depth|height|budget|fee|salary|score))\b")),
     ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
                         r"|how long had it been|since when)\b")),
     ("where", re.compile(r"\b(where|what location|in what (place|city|country|region))\b")),
@@ -51,7 +51,8 @@ _WHICH_KINDS: dict[str, frozenset[str]] = {
                     frozenset({"place"})),
     **dict.fromkeys(["agency", "agencies", "institution", "organisation", "organization", "party", "group", "body",
                      "ministry", "company", "companies", "outlet", "newspaper", "department", "service", "house",
-                     "firm", "firms", "bank", "banks", "lender", "union", "team", "court", "charity"],
+                     "firm", "firms", "bank", "banks", "lender", "union", "team", "court", "charity", "consortia",
+                     "consortium", "groups", "bidders", "lenders", "agencies", "organisations", "organizations"],
                     frozenset({"org"})),
     **dict.fromkeys(["official", "officials", "person", "people", "leader", "leaders", "minister", "president",
                      "general", "commander", "man", "woman", "spokesperson", "spokesman", "spokeswoman",
@@ -76,6 +77,10 @@ class Question:
     years: set[str] = field(default_factory=set)
     wanted: frozenset[str] = frozenset()
     """Entity kinds that can answer it (empty: any sentence can)."""
+    measure: str | None = None
+    """"money" for prices and costs, "percent" for rates and shares, else None."""
+    needs_names: bool = False
+    """"which three consortia": the answer must name them."""
     counted: tuple[str, ...] = ()
     """For "how many X" questions: the stems and alias keys of X, which the number should count."""
     aliases: AliasTable | None = field(default=None, repr=False)
@@ -136,6 +141,8 @@ def answer_type_noun(text: str) -> str | None:
     if not match:
         return None
     for word in match.group(1).split():
+        if word in STOPWORDS:
+            return None  # "what was Prairie State's price": the noun is not right after the question word
         word = word[:-2] if word.endswith(("'s", "’s")) else word
         if word in _WHICH_KINDS:
             return word
@@ -196,6 +203,8 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary)
                 concept.corrected_from = token
         result.concepts.append(concept)
     result.counted = _counted_noun(text, aliases)
+    result.measure = _measure(text) if kind == "how-many" else None
+    result.needs_names = bool(_NAMES_WANTED.search(text.lower()))
     _drop_answer_type_noun(result)
     _merge_duplicates(result)
     for concept in result.concepts:
@@ -207,6 +216,20 @@ _HUMAN_NOUNS = frozenset(
     "people person persons residents civilians workers employees staff jobs soldiers troops officers members "
     "volunteers children adults victims passengers students patients voters deaths dead killed".split()
 )
+
+
+_NAMES_WANTED = re.compile(r"\b(which|what|name the) (two|three|four|five|six|several|\d+) \w+")
+
+
+def _measure(text: str) -> str | None:
+    lowered = text.lower()
+    if re.search(r"\b(percentage|percent|proportion|share of|fraction)\b", lowered):
+        return "share"
+    if re.search(r"\brate\b", lowered):
+        return "percent"
+    if re.search(r"\b(price|cost|costs|worth|pay|paid|paying|budget|fee|salary|spend|spent|how much money)\b", lowered):
+        return "money"
+    return None
 
 
 def _counted_noun(text: str, aliases: AliasTable) -> tuple[str, ...]:
