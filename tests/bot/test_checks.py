@@ -27,5 +27,4 @@ def test_owner_is_moderator_everywhere_and_only_owner_is_owner():
 
 
 def test_outside_a_server_roles_and_permissions_do_not_count():
-    assert not is_moderator(Caller(user_id=9, role_ids=frozenset({50}), manage_messages=True, in_guild=False),
-                            SETTINGS)
+    assert not is_moderator(Caller(user_id=9, role_ids=frozenset({50}), manage_messages=True, in_guild=False), SETTINGS)

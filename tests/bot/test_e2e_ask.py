@@ -74,8 +74,9 @@ async def test_ask_answers_publicly_with_a_sourced_embed(discord_stand_in: Disco
 async def test_ask_abstains_privately_and_records_the_question(
     discord_stand_in: DiscordStandIn, factbot: FactBot
 ) -> None:
-    handle = await discord_stand_in.slash_command("ask", {"question": UNKNOWN_QUESTION}, user="member",
-                                                  channel="a/general")
+    handle = await discord_stand_in.slash_command(
+        "ask", {"question": UNKNOWN_QUESTION}, user="member", channel="a/general"
+    )
     message = await handle.response_message()
     assert handle.is_ephemeral()
     assert "Not in my sources" in text_of(message)
@@ -90,9 +91,7 @@ async def test_ask_in_a_dm_uses_the_shared_corpus(discord_stand_in: DiscordStand
     assert "Fact #" in text_of(await handle.response_message())
 
 
-async def test_autocomplete_offers_at_most_25_short_choices(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
+async def test_autocomplete_offers_at_most_25_short_choices(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     handle = await discord_stand_in.autocomplete(
         "ask", {"question": "north"}, focused="question", user="member", channel="a/general"
     )
@@ -105,23 +104,25 @@ async def test_ask_cooldown_is_polite(discord_stand_in: DiscordStandIn, bot_sett
     from dataclasses import replace
 
     async with discord_stand_in.run_bot(make_bot(replace(bot_settings, ask_cooldown_seconds=60))):
-        first = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                     channel="a/general")
+        first = await discord_stand_in.slash_command(
+            "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+        )
         await first.response_message()
-        second = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                      channel="a/general")
+        second = await discord_stand_in.slash_command(
+            "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+        )
         message = await second.response_message()
         assert second.is_ephemeral() and "again in" in message["content"]
-        other = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="owner",
-                                                     channel="a/general")
+        other = await discord_stand_in.slash_command(
+            "ask", {"question": CONFIDENT_QUESTION}, user="owner", channel="a/general"
+        )
         assert not other.is_ephemeral() or "Fact #" in text_of(await other.response_message())
 
 
-async def test_wrong_answer_button_reaches_the_review_queue(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
-    handle = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                  channel="a/general")
+async def test_wrong_answer_button_reaches_the_review_queue(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
+    handle = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+    )
     message = await handle.response_message()
     wrong = next(c for c in custom_ids(message) if ":wrong:" in c)
     fact_id = int(wrong.rsplit(":", 1)[1])
@@ -140,8 +141,9 @@ async def test_wrong_answer_button_reaches_the_review_queue(
 
 async def test_feedback_buttons_work_after_a_restart(discord_stand_in: DiscordStandIn, bot_settings) -> None:
     async with discord_stand_in.run_bot(make_bot(bot_settings)):
-        handle = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                      channel="a/general")
+        handle = await discord_stand_in.slash_command(
+            "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+        )
         message = await handle.response_message()
     await asyncio.sleep(0)
     async with discord_stand_in.run_bot(make_bot(bot_settings)) as bot:

@@ -73,9 +73,7 @@ async def _auto_channel(stand_in: DiscordStandIn, bot: FactBot) -> int:
     return general.id
 
 
-async def test_unprompted_answers_only_above_the_threshold(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
+async def test_unprompted_answers_only_above_the_threshold(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     await _auto_channel(discord_stand_in, factbot)
     guild_id = discord_stand_in.scenario.guild("a").id
     answer = await factbot.bridge.run(lambda s: s.ask(CONFIDENT_QUESTION, guild_id=guild_id))
@@ -101,11 +99,13 @@ async def test_unprompted_answers_only_above_the_threshold(
     assert len(replies(discord_stand_in, "a/general")) == 1
 
 
-async def test_unprompted_answers_respect_the_channel_cooldown(
-    discord_stand_in: DiscordStandIn, bot_settings
-) -> None:
-    settings = replace(bot_settings, channel_cooldown_seconds=60, auto_confidence=0.0,
-                       answer_channel_ids=frozenset({discord_stand_in.scenario.channel("a/general").id}))
+async def test_unprompted_answers_respect_the_channel_cooldown(discord_stand_in: DiscordStandIn, bot_settings) -> None:
+    settings = replace(
+        bot_settings,
+        channel_cooldown_seconds=60,
+        auto_confidence=0.0,
+        answer_channel_ids=frozenset({discord_stand_in.scenario.channel("a/general").id}),
+    )
     async with discord_stand_in.run_bot(make_bot(settings)):
         first = await discord_stand_in.send_message("member", "a/general", CONFIDENT_QUESTION)
         await first.reply()
@@ -145,14 +145,13 @@ async def test_without_message_content_mentions_and_dms_still_work(
         assert "Fact #" in text_of(await sent.reply())
         dm = await discord_stand_in.send_dm("stranger", CONFIDENT_QUESTION)
         assert "Fact #" in text_of(await dm.reply())
-        handle = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                      channel="a/general")
+        handle = await discord_stand_in.slash_command(
+            "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+        )
         assert "Fact #" in text_of(await handle.response_message())
 
 
-async def test_429_500_and_a_dropped_gateway_lose_no_answer(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
+async def test_429_500_and_a_dropped_gateway_lose_no_answer(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     general = discord_stand_in.scenario.channel("a/general")
     bot_user = discord_stand_in.scenario.bot
     question = f"{bot_user.mention} {CONFIDENT_QUESTION}"
@@ -162,8 +161,9 @@ async def test_429_500_and_a_dropped_gateway_lose_no_answer(
     assert "Fact #" in text_of(await sent.reply(timeout=10))
 
     discord_stand_in.rate_limit("POST", "/interactions/{interaction_id}/{interaction_token}/callback")
-    handle = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                  channel=general)
+    handle = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="member", channel=general
+    )
     assert "Fact #" in text_of(await handle.response_message())
 
     assert await discord_stand_in.drop_gateway(code=None) == 1

@@ -44,19 +44,22 @@ async def _state(bot: FactBot, guild_id: int) -> tuple:
     return fact, len(history), [(d.id, d.fact_count) for d in documents], channels
 
 
-@pytest.mark.parametrize("sub", ["add", "edit", "retract", "restore", "history", "review", "ingest",
-                                 "autoanswer", "alias"])
+@pytest.mark.parametrize(
+    "sub", ["add", "edit", "retract", "restore", "history", "review", "ingest", "autoanswer", "alias"]
+)
 async def test_every_factmod_command_is_refused_for_a_plain_member(
     discord_stand_in: DiscordStandIn, factbot: FactBot, sub: str
 ) -> None:
     with pytest.raises(InteractionRefused):  # hidden by default member permissions
-        await discord_stand_in.slash_command(f"factmod {sub}", _calls(discord_stand_in)[sub], user="member",
-                                             channel="a/general")
+        await discord_stand_in.slash_command(
+            f"factmod {sub}", _calls(discord_stand_in)[sub], user="member", channel="a/general"
+        )
     open_factmod_to_everyone(discord_stand_in)  # a server admin overrides the default: the bot still checks
     guild_id = discord_stand_in.scenario.guild("a").id
     before = await _state(factbot, guild_id)
-    handle = await discord_stand_in.slash_command(f"factmod {sub}", _calls(discord_stand_in)[sub],
-                                                  user="member", channel="a/general")
+    handle = await discord_stand_in.slash_command(
+        f"factmod {sub}", _calls(discord_stand_in)[sub], user="member", channel="a/general"
+    )
     message = await handle.response_message()
     assert handle.is_ephemeral() and message["content"] == MODERATOR_REQUIRED
     assert await _state(factbot, guild_id) == before
@@ -71,13 +74,10 @@ async def test_moderators_are_accepted(discord_stand_in: DiscordStandIn, factbot
     assert handle.is_ephemeral() and "History of fact #1" in text_of(message)
 
 
-async def test_every_factmod_command_works_for_a_moderator(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
+async def test_every_factmod_command_works_for_a_moderator(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     calls = _calls(discord_stand_in)
     for sub in ["add", "edit", "retract", "restore", "history", "alias", "autoanswer", "ingest", "review"]:
-        handle = await discord_stand_in.slash_command(f"factmod {sub}", calls[sub], user="manager",
-                                                      channel="a/general")
+        handle = await discord_stand_in.slash_command(f"factmod {sub}", calls[sub], user="manager", channel="a/general")
         message = await handle.response_message()
         assert handle.is_ephemeral(), sub
         assert MODERATOR_REQUIRED not in text_of(message), sub
@@ -96,8 +96,10 @@ async def test_ingested_attachment_answers_in_that_server_only(
     discord_stand_in: DiscordStandIn, factbot: FactBot
 ) -> None:
     handle = await discord_stand_in.slash_command(
-        "factmod ingest", {"file": Upload("summit.md", DOCUMENT, "text/markdown"), "url": "https://example.org/s"},
-        user="manager", channel="a/general",
+        "factmod ingest",
+        {"file": Upload("summit.md", DOCUMENT, "text/markdown"), "url": "https://example.org/s"},
+        user="manager",
+        channel="a/general",
     )
     assert "Ingested" in text_of(await handle.response_message())
     question = "When was the harbour summit moved to?"
@@ -107,16 +109,14 @@ async def test_ingested_attachment_answers_in_that_server_only(
     assert "12 May" not in text_of(await there.response_message())
 
 
-async def test_oversized_or_binary_attachments_are_refused(
-    discord_stand_in: DiscordStandIn, factbot: FactBot
-) -> None:
+async def test_oversized_or_binary_attachments_are_refused(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     big = Upload("big.txt", b"A sentence about things. " * 30_000)
-    handle = await discord_stand_in.slash_command("factmod ingest", {"file": big}, user="manager",
-                                                  channel="a/general")
+    handle = await discord_stand_in.slash_command("factmod ingest", {"file": big}, user="manager", channel="a/general")
     assert "too large" in (await handle.response_message())["content"]
     image = Upload("photo.png", b"\x89PNG....", "image/png")
-    handle = await discord_stand_in.slash_command("factmod ingest", {"file": image}, user="manager",
-                                                  channel="a/general")
+    handle = await discord_stand_in.slash_command(
+        "factmod ingest", {"file": image}, user="manager", channel="a/general"
+    )
     assert ".txt or .md" in (await handle.response_message())["content"]
     assert not discord_stand_in.downloads
 
@@ -124,8 +124,9 @@ async def test_oversized_or_binary_attachments_are_refused(
 async def test_a_servers_retraction_is_invisible_in_another_server(
     discord_stand_in: DiscordStandIn, factbot: FactBot
 ) -> None:
-    asked = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                 channel="a/general")
+    asked = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+    )
     footer = (await asked.response_message())["embeds"][0]["footer"]["text"]
     fact_id = int(footer.removeprefix("Fact #"))
 
@@ -134,11 +135,13 @@ async def test_a_servers_retraction_is_invisible_in_another_server(
     )
     assert "retracted in this server" in (await retract.response_message())["content"]
 
-    here = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="member",
-                                                channel="a/general")
+    here = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+    )
     assert footer not in text_of(await here.response_message())
-    there = await discord_stand_in.slash_command("ask", {"question": CONFIDENT_QUESTION}, user="b_member",
-                                                 channel="b/general")
+    there = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="b_member", channel="b/general"
+    )
     assert footer in text_of(await there.response_message())
 
 

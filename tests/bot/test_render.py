@@ -11,16 +11,28 @@ from facts.models import Answer, Fact, Source
 
 def make_fact(fact_id: int = 7, text: str = "North Korea sent about 11,000 troops to Kursk.", **kw) -> Fact:
     source = Source(
-        document_id=1, title=kw.pop("title", "Troops in Kursk"), url=kw.pop("url", "https://example.org/a"),
-        outlet="Example News", published="2024-11-04", paragraph=3, sentence=1,
+        document_id=1,
+        title=kw.pop("title", "Troops in Kursk"),
+        url=kw.pop("url", "https://example.org/a"),
+        outlet="Example News",
+        published="2024-11-04",
+        paragraph=3,
+        sentence=1,
     )
     return Fact(id=fact_id, text=text, source=source, **kw)
 
 
 def answered(text: str = "North Korea sent about 11,000 troops to Kursk.", span=(23, 29), **kw) -> Answer:
     fact = make_fact(text=text, event_date="2024-10", speaker="Pentagon")
-    return Answer(question="How many troops?", answered=True, confidence=0.873, fact=fact,
-                  answer=text[span[0]:span[1]], span=span, **kw)
+    return Answer(
+        question="How many troops?",
+        answered=True,
+        confidence=0.873,
+        fact=fact,
+        answer=text[span[0] : span[1]],
+        span=span,
+        **kw,
+    )
 
 
 def test_answer_embed_has_title_bold_span_source_confidence_footer():
@@ -55,8 +67,12 @@ def test_quoted_text_cannot_format_or_ping():
 
 
 def test_abstention_lists_suggestions_as_not_answers():
-    answer = Answer(question="Who won the 2030 cup?", answered=False, confidence=0.2,
-                    suggestions=(make_fact(3, "A close fact."), make_fact(4, "Another.")))
+    answer = Answer(
+        question="Who won the 2030 cup?",
+        answered=False,
+        confidence=0.2,
+        suggestions=(make_fact(3, "A close fact."), make_fact(4, "Another.")),
+    )
     embed = render.answer_embed(answer)
     assert embed.title == "Not in my sources"
     assert embed.fields[0].name == "Closest facts (not answers)"
@@ -69,8 +85,9 @@ def test_long_everything_fits_discords_limits():
     related = tuple(make_fact(i, long, title="T" * 400) for i in range(2))
     fact = make_fact(text=long + "ANSWER " + long, title="T" * 400, speaker="S" * 3000, event_date="D" * 500)
     span = (len(long), len(long) + 6)
-    answer = Answer(question="Q" * 3000, answered=True, confidence=1.0, fact=fact, answer="A" * 1000,
-                    span=span, related=related)
+    answer = Answer(
+        question="Q" * 3000, answered=True, confidence=1.0, fact=fact, answer="A" * 1000, span=span, related=related
+    )
     embed = render.answer_embed(answer)
     assert len(embed.title) <= 256
     assert len(embed.description) <= 4096
@@ -112,8 +129,9 @@ def test_bad_span_and_spaces_around_span():
 
 
 def test_url_that_is_not_http_is_not_linked():
-    embed = render.answer_embed(Answer(question="q?", answered=True, confidence=0.5,
-                                       fact=make_fact(url="javascript:alert(1)"), span=None))
+    embed = render.answer_embed(
+        Answer(question="q?", answered=True, confidence=0.5, fact=make_fact(url="javascript:alert(1)"), span=None)
+    )
     assert "](" not in embed.fields[0].value
 
 
