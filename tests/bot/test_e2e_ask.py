@@ -172,3 +172,34 @@ async def test_browse_commands(discord_stand_in: DiscordStandIn, factbot: FactBo
     assert buttons[0]["disabled"] is True  # Previous, on page 1
     page_two = await discord_stand_in.click_button(first, buttons[1]["custom_id"], user="member")
     assert "Page 2 of" in text_of(await page_two.response_message())
+
+
+async def test_slow_engine_defers_then_follows_up(
+    discord_stand_in: DiscordStandIn, factbot: FactBot, monkeypatch
+) -> None:
+    import bot.cogs.ask as ask_module
+
+    monkeypatch.setattr(ask_module, "RESPOND_WITHIN", 0.0)
+    handle = await discord_stand_in.slash_command(
+        "ask", {"question": CONFIDENT_QUESTION}, user="member", channel="a/general"
+    )
+    message = await handle.response_message()
+    assert handle.callback_type == 5
+    assert "Fact #" in text_of(message)
+    unknown = await discord_stand_in.slash_command(
+        "ask", {"question": UNKNOWN_QUESTION}, user="member", channel="a/general"
+    )
+    assert "Not in my sources" in text_of(await unknown.response_message())
+
+
+async def test_two_shards_answer_in_both_servers(discord_stand_in: DiscordStandIn, bot_settings) -> None:
+    from dataclasses import replace
+
+    async with discord_stand_in.run_bot(make_bot(replace(bot_settings, shard_count=2))) as bot:
+        assert bot.shard_count == 2
+        for channel, user in (("a/general", "member"), ("b/general", "b_member")):
+            handle = await discord_stand_in.slash_command(
+                "ask", {"question": CONFIDENT_QUESTION}, user=user, channel=channel
+            )
+            assert "Fact #" in text_of(await handle.response_message())
+        assert {s.shard_id for s in discord_stand_in.gateway.live_sessions()} == {0, 1}
