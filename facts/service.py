@@ -8,10 +8,14 @@ own facts, with its own overrides and retractions applied.
 
 from __future__ import annotations
 
+import functools
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from facts import moderation, repository
 from facts.aliases import AliasTable, bundled_alias_table
@@ -30,7 +34,7 @@ from facts.models import (
     ReviewItem,
 )
 from facts.question import Question, analyse_question
-from facts.store import open_database, utc_now
+from facts.store import database_error, open_database, utc_now
 from facts.text import clean, stem, words
 from facts.vocabulary import Vocabulary
 
@@ -40,10 +44,38 @@ SAMPLE_PUBLISHED = "2024-10-25"
 MAX_QUESTION_RECORD = 500
 
 
+log = logging.getLogger(__name__)
+C = TypeVar("C", bound=type)
+
+
 def _scope(guild_id: int | None) -> int:
     return repository.scope_of(guild_id)
 
 
+def _sqlite_errors_as_database_errors(cls: C) -> C:
+    """Wrap every public method so an SQLite failure leaves it as a user-safe DatabaseError.
+
+    The original error is logged (with its traceback) and chained, never shown to users.
+    """
+
+    def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.Error as exc:
+                log.warning("database error in FactService.%s: %s", name, exc, exc_info=True)
+                raise database_error(exc) from exc
+
+        return guarded
+
+    for name, value in list(vars(cls).items()):
+        if callable(value) and (not name.startswith("_") or name == "__init__"):
+            setattr(cls, name, wrap(name, value))
+    return cls
+
+
+@_sqlite_errors_as_database_errors
 class FactService:
     """Facade over the store, ingest, matcher and moderation for one database file."""
 
@@ -53,7 +85,11 @@ class FactService:
         self.min_confidence = min_confidence
         self._lock = threading.RLock()
         self.db = open_database(self.path)
-        self.vocabulary = Vocabulary(self.db)
+        try:
+            self.vocabulary = Vocabulary(self.db)
+        except BaseException:
+            self.db.close()
+            raise
         self._aliases: dict[int, AliasTable] = {}
 
     def close(self) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import secrets
 import sqlite3
+from collections.abc import Generator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +15,57 @@ from facts.errors import DatabaseError
 from facts.migrations import LATEST_VERSION, current_version, migrate
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+class FactDatabase(Database):
+    """A sqlite-utils Database whose transactions take the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes fails with "database is locked" when another
+    connection wrote in between (its snapshot is stale, and waiting cannot help). Taking the lock
+    first makes read-check-write steps (version checks, idempotent ingest) serialise instead.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Generator[Database, None, None]:
+        """One transaction (a savepoint when nested) that holds the write lock from its start."""
+        if self.conn.in_transaction:
+            savepoint = f"factbot_{secrets.token_hex(8)}"
+            self.conn.execute(f"SAVEPOINT {savepoint}")
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT {savepoint}")
+                    self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+                raise
+            else:
+                self.conn.execute(f"RELEASE SAVEPOINT {savepoint}")
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.rollback()
+            raise
+        else:
+            self.conn.commit()
+
+
+def database_error(exc: sqlite3.Error) -> DatabaseError:
+    """A user-safe DatabaseError for an SQLite failure during use (the SQLite text is not shown)."""
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return DatabaseError("The fact database is busy (another program is using it). Nothing was changed; "
+                             "try again in a moment.")
+    if "readonly" in message or "read-only" in message:
+        return DatabaseError("The fact database is read-only, so nothing could be changed.")
+    if "full" in message or "disk i/o" in message or "too large" in message:
+        return DatabaseError("The fact database could not be written (the disk may be full). Nothing was changed.")
+    if "malformed" in message or "not a database" in message or "corrupt" in message:
+        return DatabaseError("The fact database is damaged; restore it from a backup.")
+    return DatabaseError("The fact database could not complete that request. Nothing was changed.")
 
 
 def utc_now() -> str:
@@ -19,7 +73,7 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def open_database(path: str | Path, *, readonly: bool = False) -> Database:
+def open_database(path: str | Path, *, readonly: bool = False, timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
     """Open (creating when missing) and migrate the database at ``path``.
 
     Raises DatabaseError with a clear message when the file is not SQLite, was made by a newer
@@ -36,8 +90,8 @@ def open_database(path: str | Path, *, readonly: bool = False) -> Database:
         raise DatabaseError(f"cannot create {path}: the folder {path.parent} does not exist")
     try:
         uri = f"file:{path.resolve()}?mode=ro" if readonly else str(path)
-        conn = sqlite3.connect(uri, uri=readonly, check_same_thread=False, timeout=10.0)
-        db = Database(conn)
+        conn = sqlite3.connect(uri, uri=readonly, check_same_thread=False, timeout=timeout)
+        db = FactDatabase(conn)
         if not readonly:
             db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA foreign_keys=ON")
