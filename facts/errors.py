@@ -31,5 +31,9 @@ class InvalidEdit(FactbotError):
     """A moderator change was rejected (empty text, same text, bad alias...)."""
 
 
+class InvalidInput(FactbotError):
+    """A value is out of range or malformed (a server id that is not a positive number, ...)."""
+
+
 class DatabaseError(FactbotError):
     """The database file cannot be used (not SQLite, newer schema, read-only, full disk...)."""

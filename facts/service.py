@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 from facts import moderation, repository
 from facts.aliases import AliasTable, bundled_alias_table
 from facts.answering import compose
-from facts.errors import InvalidEdit, NotAllowed
+from facts.errors import FactNotFound, InvalidEdit, InvalidInput, NotAllowed
 from facts.ingest import ingest_bytes, read_file
 from facts.matching import Scored, fetch_candidates, fts_query, score_candidates
 from facts.models import (
@@ -48,19 +49,49 @@ log = logging.getLogger(__name__)
 C = TypeVar("C", bound=type)
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer (Discord snowflakes fit)
+
+
 def _scope(guild_id: int | None) -> int:
+    if guild_id is not None and not 0 < int(guild_id) <= MAX_ID:
+        raise InvalidInput("A server id must be a positive number.")
     return repository.scope_of(guild_id)
 
 
-def _sqlite_errors_as_database_errors(cls: C) -> C:
-    """Wrap every public method so an SQLite failure leaves it as a user-safe DatabaseError.
+def _fact_id(fact_id: int) -> int:
+    """A fact id SQLite can hold; any other number names no fact."""
+    number = int(fact_id)
+    if not 0 < number <= MAX_ID:
+        raise FactNotFound(f"There is no fact #{number} here.")
+    return number
 
-    The original error is logged (with its traceback) and chained, never shown to users.
+
+def _channel_id(channel_id: int | None) -> int | None:
+    if channel_id is not None and not 0 < int(channel_id) <= MAX_ID:
+        raise InvalidInput("A channel id must be a positive number.")
+    return None if channel_id is None else int(channel_id)
+
+
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> Any:
+    """Text with lone surrogates (JSON "\\ud800" escapes decode to them) made storable: each becomes U+FFFD."""
+    if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
+def _guarded_api(cls: C) -> C:
+    """Wrap every public method: text arguments are scrubbed of lone surrogates, and an SQLite
+    failure leaves as a user-safe DatabaseError (the original is logged and chained, never shown).
     """
 
     def wrap(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def guarded(*args: Any, **kwargs: Any) -> Any:
+            args = tuple(_scrub(a) for a in args)
+            kwargs = {k: _scrub(v) for k, v in kwargs.items()}
             try:
                 return fn(*args, **kwargs)
             except sqlite3.Error as exc:
@@ -75,7 +106,7 @@ def _sqlite_errors_as_database_errors(cls: C) -> C:
     return cls
 
 
-@_sqlite_errors_as_database_errors
+@_guarded_api
 class FactService:
     """Facade over the store, ingest, matcher and moderation for one database file."""
 
@@ -200,19 +231,19 @@ class FactService:
     def get_fact(self, fact_id: int, *, guild_id: int | None = None) -> Fact:
         """One fact as this scope sees it (an override replaces the shared fact). FactNotFound if hidden."""
         with self._lock:
-            return repository.visible_fact(self.db.conn, int(fact_id), _scope(guild_id))
+            return repository.visible_fact(self.db.conn, _fact_id(fact_id), _scope(guild_id))
 
     def history(self, fact_id: int, *, guild_id: int | None = None) -> list[HistoryEntry]:
         """Every recorded change to a fact (and to this scope's override of it), oldest first."""
         with self._lock:
-            return repository.history(self.db.conn, int(fact_id), _scope(guild_id))
+            return repository.history(self.db.conn, _fact_id(fact_id), _scope(guild_id))
 
     def timeline(
         self, *, about: str | None = None, guild_id: int | None = None, limit: int = 10, offset: int = 0
     ) -> tuple[list[Fact], int]:
         """Dated facts in date order (optionally about a topic): one page and the total count."""
         limit = max(1, min(int(limit), 50))
-        offset = max(0, int(offset))
+        offset = max(0, min(int(offset), MAX_ID))
         with self._lock:
             scope = _scope(guild_id)
             ids = None
@@ -237,15 +268,15 @@ class FactService:
         """Edit a fact; in a server, editing a shared fact creates that server's override."""
         with self._lock:
             scope = _scope(guild_id)
-            result = moderation.edit_fact(self.db, self.aliases(scope), int(fact_id), text, actor=actor, scope=scope,
-                                          reason=reason, expected_version=expected_version)
+            result = moderation.edit_fact(self.db, self.aliases(scope), _fact_id(fact_id), text, actor=actor,
+                                          scope=scope, reason=reason, expected_version=expected_version)
             self.vocabulary.reload()
             return result
 
     def retract_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str) -> ChangeResult:
         """Soft-retract a fact in this scope: it stops answering but is kept."""
         with self._lock:
-            result = moderation.set_status(self.db, int(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
+            result = moderation.set_status(self.db, _fact_id(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
                                            reason=reason)
             self.vocabulary.reload()
             return result
@@ -254,7 +285,7 @@ class FactService:
                      ) -> ChangeResult:
         """Undo a retraction in this scope."""
         with self._lock:
-            result = moderation.set_status(self.db, int(fact_id), "active", actor=actor, scope=_scope(guild_id),
+            result = moderation.set_status(self.db, _fact_id(fact_id), "active", actor=actor, scope=_scope(guild_id),
                                            reason=reason)
             self.vocabulary.reload()
             return result
@@ -291,7 +322,7 @@ class FactService:
             self.db.execute(
                 "insert into votes (fact_id, scope, helpful) values (?, ?, 1) "
                 "on conflict(fact_id, scope) do update set helpful = helpful + 1",
-                [int(fact_id), _scope(guild_id)],
+                [_fact_id(fact_id), _scope(guild_id)],
             )
 
     def record_unanswered(self, question: str, *, guild_id: int | None, channel_id: int | None) -> ReviewItem:
@@ -310,6 +341,8 @@ class FactService:
 
     def close_review(self, item_id: int, *, actor: str, guild_id: int | None) -> ReviewItem:
         """Mark a review item done."""
+        if not 0 < int(item_id) <= MAX_ID:
+            raise InvalidEdit(f"There is no review item #{item_id} here.")
         with self._lock, self.db.atomic():
             scope = _scope(guild_id)
             row = self.db.execute(
@@ -335,7 +368,7 @@ class FactService:
                 "insert into auto_answer (scope, channel_id, enabled, actor, updated_at) values (?, ?, ?, ?, ?) "
                 "on conflict(scope, channel_id) do update set enabled = excluded.enabled, actor = excluded.actor, "
                 "updated_at = excluded.updated_at",
-                [_scope(guild_id), int(channel_id), int(bool(enabled)), actor, utc_now()],
+                [_scope(guild_id), _channel_id(channel_id), int(bool(enabled)), actor, utc_now()],
             )
 
     def auto_answer_channels(self, *, guild_id: int) -> frozenset[int]:
@@ -366,10 +399,11 @@ class FactService:
     def _add_review(self, kind: str, question: str, fact_id: int | None, guild_id: int | None,
                     channel_id: int | None) -> ReviewItem:
         text = clean(question)[:MAX_QUESTION_RECORD] or "(empty question)"
+        channel_id = _channel_id(channel_id)
         with self._lock, self.db.atomic():
             scope = _scope(guild_id)
             if fact_id is not None:
-                repository.raw_fact(self.db.conn, int(fact_id), scope)
+                repository.raw_fact(self.db.conn, _fact_id(fact_id), scope)
             now = utc_now()
             item_id = self.db["review_items"].insert(
                 {"kind": kind, "question": text, "fact_id": fact_id, "scope": scope, "channel_id": channel_id,

@@ -1,1 +1,30 @@
 pytest_plugins = ["tests.loopback.fixtures"]
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+from tests.fuzzing import EXAMPLES, PROFILE  # noqa: E402
+
+# `ci` (what .ci/run selects): every property test runs its full budget (>= 10,000 examples in all);
+# `dev` (the local default): a twentieth. Deadlines are off: the machines are shared and noisy, so
+# "bounded time" is asserted per call with a generous wall-clock cap instead.
+_COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    "print_blob": True,
+}
+settings.register_profile("ci", database=None, **_COMMON)
+settings.register_profile("dev", **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Report how many hypothesis examples the property tests ran, per test and in all."""
+    if not EXAMPLES:
+        return
+    terminalreporter.section(f"hypothesis examples (profile {PROFILE})")
+    for name, count in sorted(EXAMPLES.items()):
+        terminalreporter.write_line(f"{count:>7}  {name}")
+    terminalreporter.write_line(f"{sum(EXAMPLES.values()):>7}  in all, over {len(EXAMPLES)} property tests")
