@@ -7,6 +7,7 @@ when a token is configured.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -20,6 +21,7 @@ from facts.errors import FactbotError
 from facts.evaluation import evaluate, load_questions
 from facts.render_text import format_answer, format_fact, source_line
 from facts.service import FactService
+from facts.text import storable
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +102,18 @@ def _service(settings: Settings) -> FactService:
     return service
 
 
+def _tolerant_streams() -> None:
+    """Undecodable input bytes become U+FFFD instead of a traceback; output never fails to encode."""
+    for stream, errors in ((sys.stdin, "replace"), (sys.stdout, "backslashreplace"), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a stream already closed: leave it be
+                reconfigure(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `factbot` console script."""
+    _tolerant_streams()
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings(args.env_file, db_path=args.db)
@@ -198,7 +210,7 @@ def _ask(args: argparse.Namespace, service: FactService) -> int:
     questions = sys.stdin if args.question == "-" else [args.question]
     status = 0
     for raw in questions:
-        question = raw.rstrip("\n")
+        question = storable(raw.rstrip("\n"))
         if args.question == "-" and not question.strip():
             continue
         try:

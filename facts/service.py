@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -36,7 +35,7 @@ from facts.models import (
 )
 from facts.question import Question, analyse_question
 from facts.store import database_error, open_database, utc_now
-from facts.text import clean, stem, words
+from facts.text import clean, stem, storable, words
 from facts.vocabulary import Vocabulary
 
 SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"
@@ -72,14 +71,9 @@ def _channel_id(channel_id: int | None) -> int | None:
     return None if channel_id is None else int(channel_id)
 
 
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
 def _scrub(value: Any) -> Any:
-    """Text with lone surrogates (JSON "\\ud800" escapes decode to them) made storable: each becomes U+FFFD."""
-    if isinstance(value, str) and _LONE_SURROGATE.search(value):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value
+    """Text arguments made storable (lone surrogates become U+FFFD)."""
+    return storable(value) if isinstance(value, str) else value
 
 
 def _guarded_api(cls: C) -> C:

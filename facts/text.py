@@ -38,6 +38,16 @@ QUESTION_WORDS: frozenset[str] = frozenset(
 )
 
 
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """``text`` with each lone surrogate (from a JSON "\\ud800" escape, or undecodable bytes) as U+FFFD."""
+    if _LONE_SURROGATE.search(text):
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 def clean(text: str) -> str:
     """NFKC-normalise, straighten quotes and dashes, drop control and invisible characters."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
