@@ -130,7 +130,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
     if not answer.answered or answer.fact is None:
         return abstain_embed(answer)
     fact = answer.fact
-    title = clip(answer.answer.strip(), TITLE_LIMIT) if answer.answer and answer.answer.strip() else "Answer"
+    title = safe_clip(answer.answer.strip(), TITLE_LIMIT) if answer.answer and answer.answer.strip() else "Answer"
     embed = discord.Embed(title=title, description=quote_fact(fact.text, answer.span), colour=ANSWER_COLOUR)
     embed.set_author(name=clip(_QUESTION_PREFIX + " ".join(answer.question.split()), AUTHOR_LIMIT))
     embed.add_field(name="Source", value=clip(source_line(fact.source), FIELD_VALUE_LIMIT), inline=False)
@@ -224,7 +224,7 @@ def timeline_embed(
     facts: Sequence[Fact], total: int, page: int, pages: int, about: str | None
 ) -> discord.Embed:
     """One page of dated facts, each with its source."""
-    title = "Timeline" + (f": {clip(' '.join(about.split()), 200)}" if about else "")
+    title = "Timeline" + (f": {safe_clip(' '.join(about.split()), 200)}" if about else "")
     embed = discord.Embed(title=clip(title, TITLE_LIMIT), colour=ANSWER_COLOUR)
     if not facts:
         embed.description = "No dated facts" + (" about that." if about else ".")
