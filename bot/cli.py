@@ -72,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     timeline.add_argument("--about")
     timeline.add_argument("--limit", type=int, default=20)
 
+    export = sub.add_parser("export", help="write documents, facts, overrides and history as JSON Lines")
+    export.add_argument("file", nargs="?", default="-", help="output file (default: stdout)")
+    restore = sub.add_parser("import", help="restore a JSON Lines export into a new, empty database")
+    restore.add_argument("file", help="the export file ('-' reads stdin)")
+    backup = sub.add_parser("backup", help="copy the database (safe while the bot runs)")
+    backup.add_argument("file", type=Path, help="the backup file to create")
+
     for name, helptext in [("add", "add a fact"), ("edit", "edit a fact"), ("retract", "retract a fact"),
                            ("restore", "restore a retracted fact"), ("alias", "teach an alias")]:
         cmd = sub.add_parser(name, help=helptext)
@@ -95,9 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _service(settings: Settings) -> FactService:
+DATA_COMMANDS = ("export", "import", "backup")
+
+
+def _service(settings: Settings, *, sample: bool = True) -> FactService:
     service = FactService(settings.db_path, min_confidence=settings.min_confidence)
-    if service.ensure_sample_corpus():
+    if sample and service.ensure_sample_corpus():
         print(f"Built the sample database at {settings.db_path} from the bundled corpus.", file=sys.stderr)
     return service
 
@@ -126,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.launcher import run_bot  # imported here: only `run` needs discord.py
 
             return run_bot(settings)
-        service = _service(settings)
+        service = _service(settings, sample=args.command not in DATA_COMMANDS)
         try:
             return _dispatch(args, service)
         finally:
@@ -177,7 +187,55 @@ def _dispatch(args: argparse.Namespace, service: FactService) -> int:
             print(f"{fact.event_date}  #{fact.id} {fact.text}\n            {source_line(fact)}")
         print(f"({len(facts)} of {total} dated facts)")
         return 0
+    if command in DATA_COMMANDS:
+        return _keep_data(args, service)
     return _moderate(args, service)
+
+
+def _keep_data(args: argparse.Namespace, service: FactService) -> int:
+    """export / import / backup."""
+    if args.command == "backup":
+        path = service.backup(args.file)
+        print(f"Backed up {service.path} to {path}")
+        return 0
+    if args.command == "export":
+        if args.file == "-":
+            counts = service.export_jsonl(sys.stdout)
+        else:
+            target = Path(args.file)
+            if target.exists():
+                print(f"factbot: {target} already exists; choose a new file name", file=sys.stderr)
+                return 1
+            partial = target.with_name(f".{target.name}.partial")
+            try:
+                with partial.open("w", encoding="utf-8") as out:
+                    counts = service.export_jsonl(out)
+                partial.replace(target)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                print(f"factbot: cannot write {target} ({exc.strerror})", file=sys.stderr)
+                return 1
+        print(f"Exported {_counted(counts)}", file=sys.stderr)
+        return 0
+    try:
+        source = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8", errors="strict")  # noqa: SIM115
+    except OSError as exc:
+        print(f"factbot: cannot read {args.file} ({exc.strerror})", file=sys.stderr)
+        return 1
+    try:
+        counts = service.import_jsonl(source)
+    except UnicodeDecodeError:
+        print(f"factbot: {args.file} is not UTF-8 text; nothing was imported", file=sys.stderr)
+        return 1
+    finally:
+        if source is not sys.stdin:
+            source.close()
+    print(f"Imported {_counted(counts)} into {service.path}")
+    return 0
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in counts.items()) or "nothing"
 
 
 def _ingest(args: argparse.Namespace, service: FactService) -> int:

@@ -35,5 +35,9 @@ class InvalidInput(FactbotError):
     """A value is out of range or malformed (a server id that is not a positive number, ...)."""
 
 
+class DataFileError(FactbotError):
+    """An export file cannot be restored, or a backup cannot be written; nothing was changed."""
+
+
 class DatabaseError(FactbotError):
     """The database file cannot be used (not SQLite, newer schema, read-only, full disk...)."""

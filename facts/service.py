@@ -12,12 +12,12 @@ import functools
 import logging
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
-from facts import moderation, repository
+from facts import moderation, portability, repository
 from facts.aliases import AliasTable, bundled_alias_table
 from facts.answering import compose
 from facts.errors import FactNotFound, InvalidEdit, InvalidInput, NotAllowed
@@ -109,6 +109,7 @@ class FactService:
         self.path = Path(db_path)
         self.min_confidence = min_confidence
         self._lock = threading.RLock()
+        self._closed = False
         self.db = open_database(self.path)
         try:
             self.vocabulary = Vocabulary(self.db)
@@ -118,8 +119,11 @@ class FactService:
         self._aliases: dict[int, AliasTable] = {}
 
     def close(self) -> None:
-        """Checkpoint and close the database."""
+        """Checkpoint and close the database (a second call does nothing)."""
         with self._lock:
+            if self._closed:
+                return
+            self._closed = True
             try:
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -372,6 +376,25 @@ class FactService:
                 "select channel_id from auto_answer where scope = ? and enabled = 1", [_scope(guild_id)]
             ).fetchall()
             return frozenset(r[0] for r in rows)
+
+    # -- keeping data ---------------------------------------------------------------------------
+    def export_jsonl(self, out: TextIO) -> dict[str, int]:
+        """Write documents, facts, overrides, history and settings as JSON Lines; counts per record type."""
+        with self._lock:
+            return dict(portability.export_jsonl(self.db, out))
+
+    def import_jsonl(self, lines: Iterable[str]) -> dict[str, int]:
+        """Restore an export into this (empty) database in one transaction; counts per record type."""
+        with self._lock:
+            counts = dict(portability.import_jsonl(self.db, lines))
+            self.vocabulary.reload()
+            self._aliases.clear()
+            return counts
+
+    def backup(self, destination: str | Path) -> Path:
+        """A consistent copy of the live database (SQLite's online backup API), safe while the bot runs."""
+        with self._lock:
+            return portability.backup(self.db.conn, Path(destination))
 
     # -- internals ------------------------------------------------------------------------------
     def aliases(self, scope: int) -> AliasTable:
