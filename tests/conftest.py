@@ -5,7 +5,7 @@ import os  # noqa: E402
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
-from tests.fuzzing import EXAMPLES, PROFILE  # noqa: E402
+from tests.fuzzing import EXAMPLES, FAULTS, PROFILE  # noqa: E402
 
 # `ci` (what .ci/run selects): every property test runs its full budget (>= 10,000 examples in all);
 # `dev` (the local default): a twentieth. Deadlines are off: the machines are shared and noisy, so
@@ -21,7 +21,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Report how many hypothesis examples the property tests ran, per test and in all."""
+    """Report how many hypothesis examples the property tests ran and how many faults were injected."""
+    if FAULTS:
+        terminalreporter.section("faults injected")
+        for name, count in sorted(FAULTS.items()):
+            terminalreporter.write_line(f"{count:>7}  {name}")
+        terminalreporter.write_line(f"{sum(FAULTS.values()):>7}  in all")
     if not EXAMPLES:
         return
     terminalreporter.section(f"hypothesis examples (profile {PROFILE})")

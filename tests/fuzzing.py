@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
 EXAMPLES: Counter[str] = Counter()
+FAULTS: Counter[str] = Counter()
+"""Faults the fault tests injected (kills, REST errors, locks...), reported with the examples."""
 WALL_CLOCK_CAP = 10.0
 """Seconds any single engine call may take on a shared, noisy machine ("bounded time")."""
 
@@ -27,6 +29,11 @@ def examples(full: int) -> int:
 def tried(test: str) -> None:
     """Count one example of ``test`` (reported at the end of the session)."""
     EXAMPLES[test] += 1
+
+
+def injected(fault: str, times: int = 1) -> None:
+    """Count ``times`` injected faults of one kind (reported at the end of the session)."""
+    FAULTS[fault] += times
 
 
 NASTY = [
