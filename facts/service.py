@@ -34,7 +34,7 @@ from facts.models import (
     ReviewItem,
 )
 from facts.question import Question, analyse_question
-from facts.store import database_error, open_database, utc_now
+from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
 from facts.text import clean, stem, storable, words
 from facts.vocabulary import Vocabulary
 
@@ -89,7 +89,8 @@ def _guarded_api(cls: C) -> C:
             try:
                 return fn(*args, **kwargs)
             except sqlite3.Error as exc:
-                log.warning("database error in FactService.%s: %s", name, exc, exc_info=True)
+                log.warning("database error in FactService.%s: %s", name, exc)
+                log.debug("database error details", exc_info=True)
                 raise database_error(exc) from exc
 
         return guarded
@@ -104,13 +105,17 @@ def _guarded_api(cls: C) -> C:
 class FactService:
     """Facade over the store, ingest, matcher and moderation for one database file."""
 
-    def __init__(self, db_path: str | Path, *, min_confidence: float = 0.5) -> None:
-        """Open (creating or migrating) the database at ``db_path``."""
+    def __init__(self, db_path: str | Path, *, min_confidence: float = 0.5,
+                 busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+        """Open (creating or migrating) the database at ``db_path``.
+
+        ``busy_timeout``: seconds a write waits for another program's lock before DatabaseError.
+        """
         self.path = Path(db_path)
         self.min_confidence = min_confidence
         self._lock = threading.RLock()
         self._closed = False
-        self.db = open_database(self.path)
+        self.db = open_database(self.path, timeout=busy_timeout)
         try:
             self.vocabulary = Vocabulary(self.db)
         except BaseException:
