@@ -30,6 +30,12 @@ async def send_ephemeral(interaction: discord.Interaction, text: str, **kwargs: 
         )
 
 
+def cooldown_message(retry_after: float) -> str:
+    """The polite note for someone asking faster than the per-person cooldown allows."""
+    wait = max(1, round(retry_after))
+    return f"Easy there: you can use this again in {wait} second{'s' if wait != 1 else ''}."
+
+
 def user_message(error: BaseException) -> str | None:
     """The user-safe text for an expected error, or None for an unexpected one."""
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError) and error.__cause__:
@@ -39,8 +45,7 @@ def user_message(error: BaseException) -> str | None:
     if isinstance(error, FactbotError):
         return str(error) or "That didn't work."
     if isinstance(error, app_commands.CommandOnCooldown):
-        wait = max(1, round(error.retry_after))
-        return f"Easy there: you can use this again in {wait} second{'s' if wait != 1 else ''}."
+        return cooldown_message(error.retry_after)
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(

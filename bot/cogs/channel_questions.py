@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.cogs.feedback import feedback_view
 from bot.cooldowns import KeyedCooldown, SeenIds
 from bot.render import answer_embed, content
-from bot.replies import NO_MENTIONS
+from bot.replies import NO_MENTIONS, cooldown_message
 from facts.errors import FactbotError, InvalidQuestion
 from facts.models import Answer
 
@@ -82,6 +82,9 @@ class ChannelQuestions(commands.Cog):
         self.bot = bot
         self.handled = SeenIds(4096)
         self.channel_cooldown = KeyedCooldown(bot.settings.channel_cooldown_seconds)
+        # Mentions and DMs share the per-person question cooldown of /ask; a burst gets one notice.
+        self.user_cooldown = KeyedCooldown(bot.settings.ask_cooldown_seconds)
+        self.warned = KeyedCooldown(bot.settings.ask_cooldown_seconds)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -105,6 +108,15 @@ class ChannelQuestions(commands.Cog):
         """A DM or a mention: always reply."""
         if not self.handled.add(message.id):
             return
+        author = message.author.id
+        wait = self.user_cooldown.retry_after(author)
+        if wait > 0:
+            if self.warned.ready(author):  # the first extra question in a burst gets one polite note
+                self.warned.hit(author)
+                await self._reply_text(message, cooldown_message(wait))
+            log.debug("user %s cooling down; not answering message %s", author, message.id)
+            return
+        self.user_cooldown.hit(author)
         guild_id = message.guild.id if message.guild else None
         question = question.strip()[:MAX_QUESTION]
         if not question:

@@ -115,6 +115,7 @@ class Moderation(
         text="The corrected sentence",
         reason="Why it changes (kept in the history)",
         everywhere=EVERYWHERE_HELP,
+        version="The version you are correcting (see /fact): refused if someone changed it since",
     )
     async def edit(
         self,
@@ -123,12 +124,13 @@ class Moderation(
         text: FactText,
         reason: Reason,
         everywhere: bool = False,
+        version: app_commands.Range[int, 1, FACT_ID_MAX] | None = None,
     ) -> None:
         """Correct a fact (in a server this creates the server's own version)."""
         scope = self._scope(interaction, everywhere)
         actor = actor_of(interaction.user)
         result = await self.bot.bridge.run(
-            lambda s: s.edit_fact(id, text, actor=actor, guild_id=scope, reason=reason)
+            lambda s: s.edit_fact(id, text, actor=actor, guild_id=scope, reason=reason, expected_version=version)
         )
         await self._changed(interaction, "edited", result, scope, reason)
 
