@@ -83,7 +83,14 @@ def _settings(interaction: discord.Interaction) -> Settings:
 
 
 def ensure_moderator(interaction: discord.Interaction) -> bool:
-    """Raise :class:`ModeratorRequired` unless the interaction's user is a moderator here."""
+    """Raise :class:`ModeratorRequired` unless the interaction's user is a moderator here.
+
+    Moderator commands change one server's facts, so they run only in a server:
+    ``app_commands.guild_only`` is merely a hint to Discord's client, so a DM (even an owner's)
+    is refused here with NoPrivateMessage.
+    """
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
     if not is_moderator(interaction_caller(interaction), _settings(interaction)):
         raise ModeratorRequired()
     return True
