@@ -30,6 +30,8 @@ class AliasTable:
     opposites: dict[str, set[str]] = field(default_factory=dict)
     expansions: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     """Phrases behind keys that facts were not indexed with (aliases taught after ingest)."""
+    _start_index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _start_size: int = field(default=-1, repr=False, compare=False)
 
     def add_opposites(self, first: str, second: str) -> None:
         """Record that two groups are opposites (a yes/no question may be answered by either)."""
@@ -68,17 +70,34 @@ class AliasTable:
     def match(self, tokens: Sequence[str]) -> list[tuple[int, int, set[str]]]:
         """Non-overlapping (start, end, keys) phrase matches over ``tokens``, longest first."""
         found: list[tuple[int, int, set[str]]] = []
+        starts = self._starts()
+        phrases = self.phrases
         i = 0
-        while i < len(tokens):
-            for length in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
-                keys = self.phrases.get(tuple(tokens[i : i + length]))
-                if keys:
-                    found.append((i, i + length, keys))
-                    i += length
-                    break
+        n = len(tokens)
+        while i < n:
+            longest = starts.get(tokens[i])
+            if longest:  # only words that begin some phrase are looked at
+                for length in range(min(longest, n - i), 0, -1):
+                    keys = phrases.get(tuple(tokens[i : i + length]))
+                    if keys:
+                        found.append((i, i + length, keys))
+                        i += length
+                        break
+                else:
+                    i += 1
             else:
                 i += 1
         return found
+
+    def _starts(self) -> dict[str, int]:
+        """First word of each phrase -> the longest phrase it begins (rebuilt when phrases were added)."""
+        if self._start_size != len(self.phrases):
+            starts: dict[str, int] = {}
+            for phrase in self.phrases:
+                if phrase and len(phrase) <= MAX_PHRASE_WORDS:
+                    starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+            self._start_index, self._start_size = starts, len(self.phrases)
+        return self._start_index
 
     def keys_in(self, tokens: Sequence[str]) -> set[str]:
         """Every concept key the tokens mention."""

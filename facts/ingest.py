@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +20,7 @@ from facts.entities import find_entities
 from facts.errors import IngestError
 from facts.indexing import index_terms, join_terms
 from facts.models import IngestReport
+from facts.postings import add_postings
 from facts.sentences import split_sentences
 from facts.store import utc_now
 from facts.vocabulary import add_counts
@@ -117,6 +118,128 @@ def analyse(body: str, document_date: date | None) -> list[SentenceFact]:
     return facts
 
 
+@dataclass
+class Prepared:
+    """A document decoded, parsed, split and analysed: everything ingest does before the database."""
+
+    name: str
+    meta: DocumentMeta
+    content_hash: str
+    facts: list[SentenceFact] | None = None
+    terms: list[list[str]] | None = None
+    context_terms: list[list[str]] | None = None
+    body: str | None = None
+
+
+def prepare(
+    data: bytes | str,
+    *,
+    name: str,
+    title: str | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    published: str | None = None,
+) -> Prepared:
+    """Decode and parse a document and check its metadata (no analysis yet); raises IngestError."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_DOCUMENT_BYTES:
+        raise IngestError(f"{name} is larger than 20 MB")
+    text = decode_document(raw, name)
+    parsed = parse_document(text, name)
+    meta = DocumentMeta(
+        title=(title or parsed.meta.title or _title_from_name(name)).strip()[:300],
+        url=check_url(url) or parsed.meta.url,
+        outlet=(outlet or parsed.meta.outlet or None),
+        published=check_iso_date(published, "published") or parsed.meta.published,
+    )
+    body = parsed.text
+    if not body.strip():
+        raise IngestError(f"{name} has no text after its front matter")
+    return Prepared(name, meta, hashlib.sha256(body.encode("utf-8")).hexdigest(), body=body)
+
+
+def analyse_prepared(prepared: Prepared, aliases: AliasTable) -> Prepared:
+    """Split and analyse a prepared document and compute its index terms (pure: runs in any process)."""
+    body, prepared.body = prepared.body or "", None
+    meta = prepared.meta
+    facts = analyse(body, date.fromisoformat(meta.published) if meta.published else None)
+    if not facts:
+        raise IngestError(f"{prepared.name} holds no sentences to learn from")
+    own = [index_terms(fact.text, aliases) for fact in facts]
+    title_terms = index_terms(meta.title, aliases)
+    context = []
+    for i in range(len(facts)):
+        # Neighbouring sentences and the document's title: what the fact is about beyond its own words.
+        parts = [own[i - 1] if i > 0 and facts[i].context_before else [],
+                 own[i + 1] if i + 1 < len(facts) and facts[i].context_after else [], title_terms]
+        context.append(list(dict.fromkeys(t for part in parts for t in part)))
+    prepared.facts, prepared.terms, prepared.context_terms = facts, own, context
+    return prepared
+
+
+_FACT_COLUMNS = (
+    "id", "scope", "document_id", "paragraph", "sentence", "start_offset", "end_offset", "text", "context_before",
+    "context_after", "event_date", "speaker", "entities", "terms", "context_terms", "status", "version",
+    "created_at", "updated_at",
+)
+_INSERT_FACT = f"insert into facts ({', '.join(_FACT_COLUMNS)}) values ({', '.join('?' * len(_FACT_COLUMNS))})"
+
+
+def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestReport | None:
+    """The report for an unchanged document (same content already current in ``scope``), else None."""
+    same = db.execute(
+        "select id, title from documents where scope = ? and content_hash = ? and status = 'current'",
+        [scope, prepared.content_hash],
+    ).fetchone()
+    if same:
+        return IngestReport(document_id=same[0], title=same[1], facts_added=0, unchanged=True)
+    return None
+
+
+def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress: Progress | None = None
+          ) -> IngestReport:
+    """Write an analysed document (inside the caller's transaction): document, facts, counts, postings."""
+    unchanged = already_ingested(db, prepared, scope)
+    if unchanged:
+        return unchanged
+    assert prepared.facts is not None and prepared.terms is not None and prepared.context_terms is not None
+    meta, name = prepared.meta, prepared.name
+    now = utc_now()
+    previous = db.execute(
+        "select id from documents where scope = ? and status = 'current' "
+        "and (name = ? or (url is not null and url = ?))",
+        [scope, name, meta.url],
+    ).fetchall()
+    doc_id = db["documents"].insert(
+        {
+            "scope": scope, "name": name, "title": meta.title, "url": meta.url, "outlet": meta.outlet,
+            "published": meta.published, "content_hash": prepared.content_hash, "status": "current",
+            "ingested_at": now, "actor": actor,
+        }
+    ).last_pk
+    superseded = sum(
+        _supersede(db, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
+    )
+    first_id = int(db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+    rows = []
+    total = len(prepared.facts)
+    for count, (fact, terms, context_terms) in enumerate(
+        zip(prepared.facts, prepared.terms, prepared.context_terms, strict=True), start=1
+    ):
+        rows.append((
+            first_id + count - 1, scope, doc_id, fact.paragraph, fact.sentence, fact.start, fact.end, fact.text,
+            fact.context_before, fact.context_after, fact.event_date, fact.speaker,
+            json.dumps(fact.entities, ensure_ascii=False), join_terms(terms), join_terms(context_terms), "active",
+            1, now, now,
+        ))
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(count, total)
+    db.conn.executemany(_INSERT_FACT, rows)
+    add_counts(db, prepared.terms)
+    add_postings(db.conn, zip(range(first_id, first_id + total), prepared.terms, prepared.context_terms, strict=True))
+    return IngestReport(document_id=doc_id, title=meta.title, facts_added=total, facts_superseded=superseded)
+
+
 def ingest_bytes(
     db: Database,
     data: bytes | str,
@@ -132,75 +255,46 @@ def ingest_bytes(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Ingest one document into ``scope``. Idempotent; one transaction; raises IngestError."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_DOCUMENT_BYTES:
-        raise IngestError(f"{name} is larger than 20 MB")
-    text = decode_document(raw, name)
-    parsed = parse_document(text, name)
-    meta = DocumentMeta(
-        title=(title or parsed.meta.title or _title_from_name(name)).strip()[:300],
-        url=check_url(url) or parsed.meta.url,
-        outlet=(outlet or parsed.meta.outlet or None),
-        published=check_iso_date(published, "published") or parsed.meta.published,
-    )
-    body = parsed.text
-    if not body.strip():
-        raise IngestError(f"{name} has no text after its front matter")
-    content_hash = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    same = db.execute(
-        "select id, title from documents where scope = ? and content_hash = ? and status = 'current'",
-        [scope, content_hash],
-    ).fetchone()
-    if same:
-        return IngestReport(document_id=same[0], title=same[1], facts_added=0, unchanged=True)
-
-    sentences = analyse(body, date.fromisoformat(meta.published) if meta.published else None)
-    if not sentences:
-        raise IngestError(f"{name} holds no sentences to learn from")
-    now = utc_now()
+    prepared = prepare(data, name=name, title=title, url=url, outlet=outlet, published=published)
+    unchanged = already_ingested(db, prepared, scope)
+    if unchanged:
+        return unchanged
+    analyse_prepared(prepared, aliases)
     with db.atomic():
-        previous = db.execute(
-            "select id from documents where scope = ? and status = 'current' "
-            "and (name = ? or (url is not null and url = ?))",
-            [scope, name, meta.url],
-        ).fetchall()
-        doc_id = db["documents"].insert(
-            {
-                "scope": scope, "name": name, "title": meta.title, "url": meta.url, "outlet": meta.outlet,
-                "published": meta.published, "content_hash": content_hash, "status": "current",
-                "ingested_at": now, "actor": actor,
-            }
-        ).last_pk
-        superseded = sum(
-            _supersede(db, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
-        )
-        rows = []
-        all_terms = []
-        for count, fact in enumerate(sentences, start=1):
-            terms = index_terms(fact.text, aliases)
-            # Neighbouring sentences and the document's title: what the fact is about beyond its own words.
-            context_terms = index_terms(
-                " ".join(filter(None, [fact.context_before, fact.context_after, meta.title])), aliases
-            )
-            all_terms.append(terms)
-            rows.append(
-                {
-                    "scope": scope, "document_id": doc_id, "paragraph": fact.paragraph, "sentence": fact.sentence,
-                    "start_offset": fact.start, "end_offset": fact.end, "text": fact.text,
-                    "context_before": fact.context_before, "context_after": fact.context_after,
-                    "event_date": fact.event_date, "speaker": fact.speaker,
-                    "entities": json.dumps(fact.entities, ensure_ascii=False), "terms": join_terms(terms),
-                    "context_terms": join_terms(context_terms), "status": "active", "version": 1,
-                    "created_at": now, "updated_at": now,
-                }
-            )
-            if progress and count % PROGRESS_EVERY == 0:
-                progress(count, len(sentences))
-        db["facts"].insert_all(rows, batch_size=500)
-        add_counts(db, all_terms)
+        report = store(db, prepared, scope=scope, actor=actor, progress=progress)
     if progress:
-        progress(len(sentences), len(sentences))
-    return IngestReport(document_id=doc_id, title=meta.title, facts_added=len(rows), facts_superseded=superseded)
+        progress(report.facts_added, report.facts_added)
+    return report
+
+
+def _analyse_in_worker(args: tuple[Prepared, AliasTable]) -> Prepared:
+    return analyse_prepared(*args)
+
+
+def ingest_many(
+    db: Database,
+    documents: Iterable[Prepared],
+    *,
+    scope: int,
+    aliases: AliasTable,
+    actor: str,
+    workers: int = 1,
+) -> list[IngestReport]:
+    """Ingest prepared documents in ONE transaction (all or nothing), analysing them on ``workers`` processes.
+
+    Unchanged documents are skipped before analysis, as in :func:`ingest_bytes`.
+    """
+    todo = [p for p in documents if already_ingested(db, p, scope) is None]
+    if workers > 1 and len(todo) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            analysed = list(pool.map(_analyse_in_worker, [(p, aliases) for p in todo], chunksize=8))
+    else:
+        analysed = [analyse_prepared(p, aliases) for p in todo]
+    with db.atomic():
+        return [store(db, p, scope=scope, actor=actor) for p in analysed]
 
 
 def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str, now: str) -> int:

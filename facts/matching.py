@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
+from facts.postings import DEFAULT_BUDGET, Accumulator
 from facts.question import Concept, Question
 from facts.text import stem, words
 from facts.vocabulary import Vocabulary
@@ -127,30 +128,57 @@ def fts_query(terms: set[str]) -> str:
     return " OR ".join(f'"{t}"' for t in safe)
 
 
-def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int,
-                     limit: int = CANDIDATE_LIMIT) -> list[Candidate]:
-    """The best ``limit`` visible facts by BM25 over the question's terms."""
-    query = fts_query(question.all_terms())
-    if not query:
-        return []
-    rows = conn.execute(
-        f"""
-        select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities,
-               bm25(facts_fts, 1.0, 0.35) as rank, f.paragraph
-        from facts_fts join facts f on f.id = facts_fts.rowid
-        where facts_fts match :query and {VISIBLE_SQL}
-        order by rank limit :limit
-        """,
-        {"query": query, "scope": scope, "limit": limit},
-    ).fetchall()
-    return [
+def retrieval_terms(question: Question, vocabulary: Vocabulary) -> list[tuple[str, float, int]]:
+    """(term, weight, document frequency) to look up for a question: per concept, its alias keys
+    (facts were indexed with them) and the rarest word of each other alternative, at the concept's weight."""
+    out: dict[str, tuple[str, float, int]] = {}
+    for concept in question.concepts:
+        weight = concept_weight(concept, vocabulary)
+        for alternative in concept.alternatives:
+            known = [(vocabulary.df.get(t, 0), t) for t in alternative]
+            df, term = min(known)
+            if df <= 0 or term in out:
+                continue
+            out[term] = (term, weight, df)
+    return list(out.values())
+
+
+_CANDIDATE_SQL = f"""
+    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
+    from facts f where f.id in (select value from json_each(:ids)) and {VISIBLE_SQL}
+"""
+
+
+def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: Vocabulary,
+                     accumulator: Accumulator, limit: int = CANDIDATE_LIMIT,
+                     budget: int | None = DEFAULT_BUDGET) -> tuple[list[Candidate], bool]:
+    """The best ``limit`` visible facts for the question's terms, and whether every term was read.
+
+    The posting lists rank facts by the weighted share of the question they (or, at half weight,
+    their neighbours) hold; visibility in ``scope`` is then checked in SQL, so retractions,
+    overrides and edits count from the very next question.
+    """
+    terms = retrieval_terms(question, vocabulary)
+    if not terms:
+        return [], True
+    pool = limit * 2
+    while True:
+        hits = accumulator.search(conn, terms, limit=pool, budget=budget)
+        order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
+        rows = conn.execute(_CANDIDATE_SQL, {"ids": json.dumps(hits.ids), "scope": scope}).fetchall()
+        if len(rows) >= limit or len(hits.ids) < pool:
+            break
+        pool *= 4  # many of the best were hidden here: look further
+    rows.sort(key=lambda r: order[r[0]])
+    candidates = [
         Candidate(
             id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
-            event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")], bm25=-r[7],
-            paragraph=r[8] or 0,
+            event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")],
+            bm25=float(len(rows) - i), paragraph=r[7] or 0,
         )
-        for r in rows
+        for i, r in enumerate(rows[:limit])
     ]
+    return candidates, hits.complete
 
 
 def _covered(concept: Concept, terms: frozenset[str]) -> bool:
@@ -211,6 +239,23 @@ def _related_form(concept: Concept, terms: frozenset[str]) -> bool:
     return any(_same_root(s, t) for s in singles for t in terms if not t.startswith("zz"))
 
 
+def _related_terms(question: Question, candidates: list[Candidate]) -> list[frozenset[str]]:
+    """Per concept, the candidates' terms that are related forms of it (see :func:`_related_form`).
+
+    Computed once per question over the candidates' vocabulary: related stems share their first
+    five letters, so each concept only looks at one bucket.
+    """
+    buckets: dict[str, list[str]] = {}
+    for term in set().union(*(c.terms for c in candidates)) if candidates else ():
+        if len(term) >= 5 and not term.startswith("zz"):
+            buckets.setdefault(term[:5], []).append(term)
+    out = []
+    for concept in question.concepts:
+        singles = [alt[0] for alt in concept.alternatives if len(alt) == 1 and not alt[0].startswith("zz")]
+        out.append(frozenset(t for s in singles if len(s) >= 5 for t in buckets.get(s[:5], ()) if _same_root(s, t)))
+    return out
+
+
 def _counts_noun(text: str, end: int, counted: tuple[str, ...]) -> bool:
     """True when one of the next few words after a number is the counted noun."""
     following = words(text[end : end + 60])[:4]
@@ -243,18 +288,19 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
     question_text = " ".join(c.label for c in question.concepts)
+    related = _related_terms(question, candidates)
     scored = []
     for cand in candidates:
         got = 0.0
         matched = []
         missing_proper = 0
-        for concept, weight in zip(question.concepts, weights, strict=True):
+        for concept, weight, forms in zip(question.concepts, weights, related, strict=True):
             if _covered(concept, cand.terms):
                 got += weight
                 matched.append(concept)
             elif _covered(concept, cand.context_terms):
                 got += CONTEXT_CREDIT * weight
-            elif _related_form(concept, cand.terms):
+            elif forms and not forms.isdisjoint(cand.terms):
                 got += RELATED_FORM_CREDIT * weight
                 matched.append(concept)
             elif concept.proper:

@@ -25,7 +25,7 @@ def migration(version: int, name: str) -> Callable[[Migration], Migration]:
     return register
 
 
-LATEST_VERSION = 1  # keep equal to the last registered migration (checked by tests)
+LATEST_VERSION = 2  # keep equal to the last registered migration (checked by tests)
 
 
 @migration(1, "initial schema")
@@ -89,6 +89,33 @@ def _initial(db: Database) -> None:
         pk=("scope", "channel_id"),
     )
     db["vocab"].create({"term": str, "df": int}, pk="term")
+
+
+
+@migration(2, "posting-list index, deletion keys and counters (replaces the FTS5 index)")
+def _postings(db: Database) -> None:
+    from facts.postings import rebuild
+    from facts.vocabulary import _keyed, deletion_keys
+
+    conn = db.conn
+    for trigger in ("facts_ai", "facts_ad", "facts_au"):
+        conn.execute(f"drop trigger if exists {trigger}")
+    conn.execute("drop table if exists facts_fts")
+    conn.execute(
+        "create table postings (term text not null, seg integer not null, n integer not null, ids blob not null, "
+        "primary key (term, seg)) without rowid"
+    )
+    conn.execute("create table index_state (key text primary key, value integer not null)")
+    conn.execute("insert into index_state (key, value) values ('segment', 0)")
+    conn.execute(
+        "insert into index_state (key, value) select 'active_facts', count(*) from facts where status = 'active'"
+    )
+    conn.execute("create table vocab_keys (key text not null, term text not null, primary key (key, term)) "
+                 "without rowid")
+    terms = [row[0] for row in conn.execute("select term from vocab")]
+    conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
+                     [(key, term) for term in terms if _keyed(term) for key in deletion_keys(term)])
+    rebuild(conn)
 
 
 def current_version(db: Database) -> int:

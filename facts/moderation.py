@@ -17,6 +17,7 @@ from facts.entities import find_entities
 from facts.errors import FactNotFound, InvalidEdit, NotAllowed, VersionConflict
 from facts.indexing import index_terms, join_terms
 from facts.models import SHARED_SCOPE, ChangeResult, Fact, HistoryEntry
+from facts.postings import add_postings
 from facts.repository import load_facts, override_of, raw_fact
 from facts.store import utc_now
 from facts.text import clean, words
@@ -97,6 +98,7 @@ def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str
     new_id = db["facts"].insert(row).last_pk
     if status == "active":
         add_counts(db, [row["terms"].split()])
+    add_postings(db.conn, [(int(new_id), row["terms"].split(), (row["context_terms"] or "").split())])
     return int(new_id)
 
 
@@ -124,6 +126,8 @@ def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, act
             values = _analysed(text, current.context, current.source.published, aliases)
             values.update({"version": current.version + 1 if row else 2, "updated_at": now})
             db["facts"].update(target_id, values)
+            context_terms = db.execute("select context_terms from facts where id = ?", [target_id]).fetchone()[0]
+            add_postings(db.conn, [(target_id, str(values["terms"]).split(), (context_terms or "").split())])
             if old_status == "active":
                 add_counts(db, [old_terms.split()], sign=-1)
                 add_counts(db, [str(values["terms"]).split()])
@@ -181,6 +185,7 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
                        "created_at": now, "updated_at": now})
         fact_id = db["facts"].insert(values).last_pk
         add_counts(db, [str(values["terms"]).split()])
+        add_postings(db.conn, [(int(fact_id), str(values["terms"]).split(), [])])
         entry = _record(db, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
     return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)
 

@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from facts.errors import DataFileError
 from facts.migrations import LATEST_VERSION, current_version
+from facts.postings import rebuild as rebuild_index
 from facts.store import utc_now
 from facts.vocabulary import add_counts
 
@@ -128,6 +129,7 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
             counts[kind] += 1
         live = db.execute("select terms from facts where status = 'active'").fetchall()
         add_counts(db, (terms.split() for (terms,) in live))
+        rebuild_index(db.conn)
     return counts
 
 

@@ -9,6 +9,7 @@ own facts, with its own overrides and retractions applied.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sqlite3
 import threading
@@ -21,8 +22,8 @@ from facts import moderation, portability, repository
 from facts.aliases import AliasTable, bundled_alias_table
 from facts.answering import compose
 from facts.errors import FactNotFound, InvalidEdit, InvalidInput, NotAllowed
-from facts.ingest import ingest_bytes, read_file
-from facts.matching import Scored, fetch_candidates, fts_query, score_candidates
+from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
+from facts.matching import Scored, fetch_candidates, score_candidates
 from facts.models import (
     SHARED_SCOPE,
     Answer,
@@ -33,6 +34,7 @@ from facts.models import (
     IngestReport,
     ReviewItem,
 )
+from facts.postings import Accumulator
 from facts.question import Question, analyse_question
 from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
 from facts.text import clean, stem, storable, words
@@ -42,6 +44,8 @@ SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"
 SAMPLE_TITLE = "North Korean troops identified in Russia's Kursk region"
 SAMPLE_PUBLISHED = "2024-10-25"
 MAX_QUESTION_RECORD = 500
+FULL_SEARCH_BELOW = 0.5
+"""Best confidence under which a question whose commonest words were skipped is searched in full."""
 
 
 log = logging.getLogger(__name__)
@@ -122,6 +126,7 @@ class FactService:
             self.db.close()
             raise
         self._aliases: dict[int, AliasTable] = {}
+        self._accumulator = Accumulator()
 
     def close(self) -> None:
         """Checkpoint and close the database (a second call does nothing)."""
@@ -178,6 +183,33 @@ class FactService:
                 self.vocabulary.reload()
             return report
 
+    def ingest_documents(
+        self,
+        documents: Iterable[dict[str, Any]],
+        *,
+        guild_id: int | None = None,
+        actor: str = "cli",
+        workers: int = 1,
+    ) -> list[IngestReport]:
+        """Ingest many documents in ONE transaction (all or nothing): bulk loads.
+
+        Each document is a dict with ``text`` and ``name`` and optionally ``title``, ``url``,
+        ``outlet`` and ``published``. With ``workers`` > 1 the analysis runs on that many
+        processes while this one writes.
+        """
+        prepared = [
+            prepare(d["text"], name=d["name"], title=d.get("title"), url=d.get("url"), outlet=d.get("outlet"),
+                    published=d.get("published"))
+            for d in documents
+        ]
+        with self._lock:
+            scope = _scope(guild_id)
+            try:
+                return ingest_many(self.db, prepared, scope=scope, aliases=self.aliases(scope), actor=actor,
+                                   workers=workers)
+            finally:
+                self.vocabulary.changed()
+
     def ensure_sample_corpus(self) -> IngestReport | None:
         """Ingest the bundled sample corpus when the database has no documents yet."""
         with self._lock:
@@ -210,14 +242,8 @@ class FactService:
                 ).fetchall()
             else:
                 terms = {stem(t) for t in tokens[:-1]}
-                query = fts_query(terms)
                 last = "".join(ch for ch in tokens[-1] if ch.isalnum())
-                query = " OR ".join(filter(None, [query, f'"{last}"*' if last else ""]))
-                rows = self.db.execute(
-                    f"select f.text from facts_fts join facts f on f.id = facts_fts.rowid "
-                    f"where facts_fts match :query and {repository.VISIBLE_SQL} order by bm25(facts_fts) "
-                    "limit :limit", {"query": query, "scope": scope, "limit": limit},
-                ).fetchall()
+                rows = self._suggestion_rows(terms, last, scope, limit)
             out = []
             for (text,) in rows:
                 short = text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
@@ -415,8 +441,38 @@ class FactService:
 
     def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
         analysed = analyse_question(question, self.aliases(scope), self.vocabulary)
-        candidates = fetch_candidates(self.db.conn, analysed, scope)
-        return analysed, score_candidates(analysed, candidates, self.vocabulary)
+        candidates, complete = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator)
+        ranked = score_candidates(analysed, candidates, self.vocabulary)
+        if not complete and (not ranked or ranked[0].confidence < FULL_SEARCH_BELOW):
+            # The rarest words did not find a good fact: read every word's postings once.
+            candidates, _ = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator,
+                                             budget=None)
+            ranked = score_candidates(analysed, candidates, self.vocabulary)
+        return analysed, ranked
+
+    def _suggestion_rows(self, terms: set[str], last: str, scope: int, limit: int) -> list[tuple[str]]:
+        """Visible fact texts for autocomplete: the typed words, and the words the last one begins."""
+        weighted = []
+        for term in terms:
+            df = self.vocabulary.df.get(term, 0) or 0
+            if df:
+                weighted.append((term, self.vocabulary.idf(df), df))
+        if last:
+            for term, df in self.db.execute(
+                "select term, df from vocab where term >= ? and term < ? and df > 0 order by df desc limit 20",
+                [last, last + "\uffff"],
+            ):
+                weighted.append((term, self.vocabulary.idf(df), df))
+        if not weighted:
+            return []
+        hits = self._accumulator.search(self.db.conn, weighted, limit=limit * 4)
+        order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
+        rows = self.db.execute(
+            f"select f.id, f.text from facts f where f.id in (select value from json_each(:ids)) "
+            f"and {repository.VISIBLE_SQL}", {"ids": json.dumps(hits.ids), "scope": scope},
+        ).fetchall()
+        rows.sort(key=lambda r: order[r[0]])
+        return [(r[1],) for r in rows[:limit]]
 
     def _add_review(self, kind: str, question: str, fact_id: int | None, guild_id: int | None,
                     channel_id: int | None) -> ReviewItem:

@@ -17,7 +17,7 @@ def test_new_database_is_at_the_latest_schema_in_wal_mode(tmp_path: Path) -> Non
     db = open_database(tmp_path / "new.db")
     assert db.execute("select value from meta where key='schema_version'").fetchone()[0] == str(LATEST_VERSION)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert {"documents", "facts", "fact_history", "facts_fts", "aliases"} <= set(db.table_names())
+    assert {"documents", "facts", "fact_history", "postings", "aliases"} <= set(db.table_names())
     assert MIGRATIONS[-1][0] == LATEST_VERSION
     db.close()
 

@@ -1,0 +1,206 @@
+"""The inverted index: packed posting lists on disk (SQLite), scored into a reused numpy accumulator.
+
+Each posting is one uint32, ``fact_id << 1 | own``: ``own`` is 1 when the term is in the fact's own
+sentence and 0 when only its neighbouring sentences or its document's title hold it. A term's
+postings are stored as a few segments (rows of ``postings``): every write (an ingest, an edit)
+appends one segment per term it touches, and a term with more than ``MAX_SEGMENTS`` segments has
+them merged into one. Nothing is ever rewritten in place, so a write costs what it adds.
+
+Postings are never removed: a retracted, superseded or edited fact keeps its old entries, and
+the caller filters candidates through the visibility rules and re-scores them with the fact's
+current terms. So an edit is visible to the very next question, and a stale entry costs at most
+one wasted candidate.
+
+Search reads the rarest terms first and stops reading once ``budget`` entries are loaded, adding
+each term's weight into a float32 array indexed by fact id. That array is allocated once and
+reset through the ids touched, so a question costs what its posting lists hold, not what the
+corpus holds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_SEGMENTS = 16
+CONTEXT_CREDIT = 0.5
+DEFAULT_BUDGET = 200_000
+_CHUNK = 20_000  # terms per statement when checking segment counts
+
+
+def _entries() -> array:
+    return array("I")
+
+
+def add_postings(conn: sqlite3.Connection, facts: Iterable[tuple[int, Iterable[str], Iterable[str]]]) -> int:
+    """Append one segment per term for ``facts`` (fact id, own terms, context terms). Returns the entries written.
+
+    Runs inside the caller's transaction.
+    """
+    lists: dict[str, array] = {}
+    get = lists.get
+    for fact_id, terms, context_terms in facts:
+        own_entry = fact_id << 1 | 1
+        own = set(terms)
+        for term in own:
+            entries = get(term)
+            if entries is None:
+                entries = lists[term] = _entries()
+            entries.append(own_entry)
+        context_entry = fact_id << 1
+        for term in context_terms:
+            if term in own:
+                continue
+            entries = get(term)
+            if entries is None:
+                entries = lists[term] = _entries()
+            entries.append(context_entry)
+    return write_segments(conn, lists)
+
+
+def write_segments(conn: sqlite3.Connection, lists: dict[str, array]) -> int:
+    """Store ``lists`` (term -> entries) as one new segment per term, then merge over-segmented terms."""
+    if not lists:
+        return 0
+    segment = next_segment(conn)
+    conn.executemany(
+        "insert into postings (term, seg, n, ids) values (?, ?, ?, ?)",
+        [(term, segment, len(entries), entries.tobytes()) for term, entries in lists.items()],
+    )
+    terms = list(lists)
+    crowded: list[str] = []
+    for start in range(0, len(terms), _CHUNK):
+        chunk = terms[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        crowded += [row[0] for row in conn.execute(
+            f"select term from postings where term in ({marks}) group by term having count(*) > {MAX_SEGMENTS}",
+            chunk,
+        )]
+    for term in crowded:
+        merge_term(conn, term)
+    return sum(len(entries) for entries in lists.values())
+
+
+def next_segment(conn: sqlite3.Connection) -> int:
+    """A new segment number (a counter kept in ``index_state``)."""
+    conn.execute("update index_state set value = value + 1 where key = 'segment'")
+    return int(conn.execute("select value from index_state where key = 'segment'").fetchone()[0])
+
+
+def merge_term(conn: sqlite3.Connection, term: str) -> None:
+    """Merge every segment of ``term`` into one (keeping the newest segment number)."""
+    rows = conn.execute("select seg, ids from postings where term = ? order by seg", [term]).fetchall()
+    if len(rows) < 2:
+        return
+    merged = b"".join(row[1] for row in rows)
+    conn.execute("delete from postings where term = ? and seg < ?", [term, rows[-1][0]])
+    conn.execute("update postings set n = ?, ids = ? where term = ? and seg = ?",
+                 [len(merged) // 4, merged, term, rows[-1][0]])
+
+
+def rebuild(conn: sqlite3.Connection, batch: int = 50_000) -> None:
+    """Rebuild the whole index from the ``facts`` table (after an import or a migration)."""
+    conn.execute("delete from postings")
+    last = 0
+    while True:
+        rows = conn.execute(
+            "select id, terms, context_terms from facts where id > ? order by id limit ?", [last, batch]
+        ).fetchall()
+        if not rows:
+            break
+        add_postings(conn, ((r[0], r[1].split(), (r[2] or "").split()) for r in rows))
+        last = rows[-1][0]
+
+
+@dataclass
+class Hits:
+    """Fact ids best first, whether every query term was read, and how many entries were."""
+
+    ids: list[int]
+    complete: bool
+    entries: int
+
+
+class Accumulator:
+    """A float32 score per fact id, allocated once and reset through the ids a search touched."""
+
+    def __init__(self) -> None:
+        self.scores = np.zeros(1 << 16, dtype=np.float32)
+
+    def _fit(self, size: int) -> None:
+        if size > len(self.scores):
+            grown = np.zeros(max(size, len(self.scores) * 2), dtype=np.float32)
+            self.scores = grown
+
+    def search(
+        self,
+        conn: sqlite3.Connection,
+        terms: Sequence[tuple[str, float, int]],
+        *,
+        limit: int,
+        budget: int | None = DEFAULT_BUDGET,
+    ) -> Hits:
+        """The ``limit`` best-scoring fact ids for (term, weight, document frequency) triples.
+
+        Terms are read rarest first; once ``budget`` entries are loaded the commoner ones are
+        skipped (``complete`` is then False). A fact scores a term's weight when its sentence
+        holds it, ``CONTEXT_CREDIT`` of it when only its neighbours or title do.
+        """
+        ordered = sorted(terms, key=lambda t: t[2])
+        touched: list[np.ndarray] = []
+        loaded = 0
+        complete = True
+        for term, weight, _df in ordered:
+            if budget is not None and loaded >= budget:
+                complete = False
+                break
+            rows = conn.execute("select ids from postings where term = ?", [term]).fetchall()
+            if not rows:
+                continue
+            raw = np.frombuffer(rows[0][0] if len(rows) == 1 else b"".join(r[0] for r in rows), dtype=np.uint32)
+            if not len(raw):
+                continue
+            ids = (raw >> 1).astype(np.intp)
+            self._fit(int(ids.max()) + 1)
+            scores = self.scores
+            fresh = ids[scores[ids] == 0]
+            if len(fresh):
+                touched.append(fresh)
+            gain = np.where(raw & 1, np.float32(weight), np.float32(weight * CONTEXT_CREDIT))
+            # A fact listed twice under one term (an edit re-added it) still counts once: plain fancy add.
+            scores[ids] += gain
+            loaded += len(raw)
+        if not touched:
+            return Hits([], complete, loaded)
+        every = np.concatenate(touched) if len(touched) > 1 else touched[0]
+        values = self.scores[every]
+        self.scores[every] = 0
+        top = np.argpartition(-values, limit - 1)[:limit] if len(every) > limit else np.arange(len(every))
+        top = top[np.argsort(-values[top], kind="stable")]
+        ids = list(dict.fromkeys(every[top].tolist()))
+        return Hits(ids, complete, loaded)
+
+
+def missing_entries(conn: sqlite3.Connection, limit: int = 10) -> list[str]:
+    """Up to ``limit`` (fact, term) pairs a fact's current terms need but the index lacks (empty: consistent).
+
+    The index may hold more (stale entries of edited facts); it must never hold less.
+    """
+    present: dict[str, set[int]] = {}
+    for term, blob in conn.execute("select term, ids from postings"):
+        present.setdefault(term, set()).update(np.frombuffer(blob, dtype=np.uint32).tolist())
+    problems = []
+    for fact_id, terms, context_terms in conn.execute("select id, terms, context_terms from facts"):
+        own = set(terms.split())
+        wanted = [(t, fact_id << 1 | 1) for t in own]
+        wanted += [(t, fact_id << 1) for t in (context_terms or "").split() if t not in own]
+        for term, entry in wanted:
+            if entry not in present.get(term, ()):
+                problems.append(f"fact {fact_id}: {term!r}")
+                if len(problems) >= limit:
+                    return problems
+    return problems
