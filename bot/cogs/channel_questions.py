@@ -8,9 +8,10 @@ content intent for mentions and DMs (Discord still sends their text).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord.ext import commands
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION = 500
+REPLY_ATTEMPTS = 3
+REPLY_BACKOFF = 1.0
 HINT = "Ask me a question about the news, for example: “Who sent troops to Kursk?” (or use /ask)."
 _QUESTION_WORDS = {
     "who",
@@ -182,19 +185,24 @@ class ChannelQuestions(commands.Cog):
 
     async def _reply_answer(self, message: discord.Message, answer: Answer) -> None:
         view = feedback_view(answer.fact.id) if answer.answered and answer.fact else discord.utils.MISSING
-        try:
-            await message.reply(
-                embed=answer_embed(answer), view=view, mention_author=False, allowed_mentions=NO_MENTIONS
-            )
-        except discord.HTTPException:
-            log.warning("could not reply to message %s", message.id, exc_info=True)
+        await self._reply(message, embed=answer_embed(answer), view=view)
 
     async def _reply_text(self, message: discord.Message, text: str) -> None:
-        try:
-            await message.reply(content(text), mention_author=False, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException:
-            log.warning("could not reply to message %s", message.id, exc_info=True)
+        await self._reply(message, content(text))
 
+    async def _reply(self, message: discord.Message, text: str | None = None, **kwargs: Any) -> None:
+        """Reply once, pinging no one. Discord's 5xx and exhausted rate limits are retried a few more
+        times (discord.py's own retries can run out in a burst); other failures are only logged."""
+        for attempt in range(1, REPLY_ATTEMPTS + 1):
+            try:
+                await message.reply(text, mention_author=False, allowed_mentions=NO_MENTIONS, **kwargs)
+                return
+            except discord.HTTPException as error:
+                if attempt == REPLY_ATTEMPTS or not (error.status >= 500 or error.status == 429):
+                    log.warning("could not reply to message %s (HTTP %s)", message.id, error.status, exc_info=True)
+                    return
+                log.warning("reply to message %s failed (HTTP %s); retrying", message.id, error.status)
+                await asyncio.sleep(REPLY_BACKOFF * attempt)
 
 async def setup(bot: FactBot) -> None:
     """Extension entry point."""
