@@ -196,9 +196,26 @@ def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestRepo
     return None
 
 
-def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress: Progress | None = None
-          ) -> IngestReport:
-    """Write an analysed document (inside the caller's transaction): document, facts, counts, postings."""
+@dataclass
+class Deferred:
+    """Vocabulary counts and postings of several documents, written once for a whole bulk ingest."""
+
+    terms: list[list[str]]
+    postings: list[tuple[int, list[str], list[str]]]
+
+    def flush(self, db: Database) -> None:
+        """Write what was collected (inside the transaction)."""
+        add_counts(db, self.terms)
+        add_postings(db.conn, self.postings)
+        self.terms, self.postings = [], []
+
+
+def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress: Progress | None = None,
+          deferred: Deferred | None = None) -> IngestReport:
+    """Write an analysed document (inside the caller's transaction): document, facts, counts, postings.
+
+    With ``deferred``, counts and postings are collected there for one write at the end.
+    """
     unchanged = already_ingested(db, prepared, scope)
     if unchanged:
         return unchanged
@@ -235,8 +252,13 @@ def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress:
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
     db.conn.executemany(_INSERT_FACT, rows)
-    add_counts(db, prepared.terms)
-    add_postings(db.conn, zip(range(first_id, first_id + total), prepared.terms, prepared.context_terms, strict=True))
+    postings = zip(range(first_id, first_id + total), prepared.terms, prepared.context_terms, strict=True)
+    if deferred is None:
+        add_counts(db, prepared.terms)
+        add_postings(db.conn, postings)
+    else:
+        deferred.terms.extend(prepared.terms)
+        deferred.postings.extend(postings)
     return IngestReport(document_id=doc_id, title=meta.title, facts_added=total, facts_superseded=superseded)
 
 
@@ -293,8 +315,11 @@ def ingest_many(
             analysed = list(pool.map(_analyse_in_worker, [(p, aliases) for p in todo], chunksize=8))
     else:
         analysed = [analyse_prepared(p, aliases) for p in todo]
+    deferred = Deferred([], [])
     with db.atomic():
-        return [store(db, p, scope=scope, actor=actor) for p in analysed]
+        reports = [store(db, p, scope=scope, actor=actor, deferred=deferred) for p in analysed]
+        deferred.flush(db)
+    return reports
 
 
 def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str, now: str) -> int:

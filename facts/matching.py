@@ -20,7 +20,7 @@ from facts.question import Concept, Question
 from facts.text import stem, words
 from facts.vocabulary import Vocabulary
 
-CANDIDATE_LIMIT = 150
+CANDIDATE_LIMIT = 50
 CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
