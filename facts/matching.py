@@ -20,7 +20,7 @@ from facts.question import Concept, Question
 from facts.text import stem, words
 from facts.vocabulary import Vocabulary
 
-CANDIDATE_LIMIT = 50
+CANDIDATE_LIMIT = 30
 CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
@@ -145,7 +145,8 @@ def retrieval_terms(question: Question, vocabulary: Vocabulary) -> list[tuple[st
 
 _CANDIDATE_SQL = f"""
     select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
-    from facts f where f.id in (select value from json_each(:ids)) and {VISIBLE_SQL}
+    from json_each(:ids) j cross join facts f on f.id = j.value
+    where {VISIBLE_SQL}
 """
 
 

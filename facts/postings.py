@@ -28,7 +28,7 @@ import numpy as np
 
 MAX_SEGMENTS = 16
 CONTEXT_CREDIT = 0.5
-DEFAULT_BUDGET = 200_000
+DEFAULT_BUDGET = 30_000
 _CHUNK = 20_000  # terms per statement when checking segment counts
 
 

@@ -34,7 +34,7 @@ from facts.models import (
     IngestReport,
     ReviewItem,
 )
-from facts.postings import Accumulator
+from facts.postings import DEFAULT_BUDGET, Accumulator
 from facts.question import Question, analyse_question
 from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
 from facts.text import clean, stem, storable, words
@@ -45,7 +45,9 @@ SAMPLE_TITLE = "North Korean troops identified in Russia's Kursk region"
 SAMPLE_PUBLISHED = "2024-10-25"
 MAX_QUESTION_RECORD = 500
 FULL_SEARCH_BELOW = 0.5
-"""Best confidence under which a question whose commonest words were skipped is searched in full."""
+"""Best coverage under which a question whose commonest words were skipped is searched again, wider."""
+WIDER_SEARCH = 10
+"""The second search reads this many times the first one's posting budget."""
 
 
 log = logging.getLogger(__name__)
@@ -443,10 +445,10 @@ class FactService:
         analysed = analyse_question(question, self.aliases(scope), self.vocabulary)
         candidates, complete = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator)
         ranked = score_candidates(analysed, candidates, self.vocabulary)
-        if not complete and (not ranked or ranked[0].confidence < FULL_SEARCH_BELOW):
-            # The rarest words did not find a good fact: read every word's postings once.
+        if not complete and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
+            # The rarest words found no fact covering much of the question: read further, once.
             candidates, _ = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator,
-                                             budget=None)
+                                             budget=DEFAULT_BUDGET * WIDER_SEARCH)
             ranked = score_candidates(analysed, candidates, self.vocabulary)
         return analysed, ranked
 
@@ -468,8 +470,8 @@ class FactService:
         hits = self._accumulator.search(self.db.conn, weighted, limit=limit * 4)
         order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
         rows = self.db.execute(
-            f"select f.id, f.text from facts f where f.id in (select value from json_each(:ids)) "
-            f"and {repository.VISIBLE_SQL}", {"ids": json.dumps(hits.ids), "scope": scope},
+            f"select f.id, f.text from json_each(:ids) j cross join facts f on f.id = j.value "
+            f"where {repository.VISIBLE_SQL}", {"ids": json.dumps(hits.ids), "scope": scope},
         ).fetchall()
         rows.sort(key=lambda r: order[r[0]])
         return [(r[1],) for r in rows[:limit]]
