@@ -198,14 +198,15 @@ def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestRepo
 
 @dataclass
 class Deferred:
-    """Vocabulary counts and postings of several documents, written once for a whole bulk ingest."""
+    """Vocabulary counts and postings of several documents (of one scope), written once for a whole bulk ingest."""
 
+    scope: int
     terms: list[list[str]]
     postings: list[tuple[int, list[str], list[str]]]
 
     def flush(self, db: Database) -> None:
         """Write what was collected (inside the transaction)."""
-        add_counts(db, self.terms)
+        add_counts(db, self.scope, self.terms)
         add_postings(db.conn, self.postings)
         self.terms, self.postings = [], []
 
@@ -254,7 +255,7 @@ def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress:
     db.conn.executemany(_INSERT_FACT, rows)
     postings = zip(range(first_id, first_id + total), prepared.terms, prepared.context_terms, strict=True)
     if deferred is None:
-        add_counts(db, prepared.terms)
+        add_counts(db, scope, prepared.terms)
         add_postings(db.conn, postings)
     else:
         deferred.terms.extend(prepared.terms)
@@ -315,7 +316,7 @@ def ingest_many(
             analysed = list(pool.map(_analyse_in_worker, [(p, aliases) for p in todo], chunksize=8))
     else:
         analysed = [analyse_prepared(p, aliases) for p in todo]
-    deferred = Deferred([], [])
+    deferred = Deferred(scope, [], [])
     with db.atomic():
         reports = [store(db, p, scope=scope, actor=actor, deferred=deferred) for p in analysed]
         deferred.flush(db)
@@ -326,16 +327,20 @@ def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str
     """Mark an older version of a document and its live facts as superseded (nothing is deleted)."""
     db.execute("update documents set status = 'superseded', superseded_by = ? where id = ?", [new_id, old_id])
     live = db.execute(
-        "select id, terms from facts where document_id = ? and status = 'active'", [old_id]
+        "select id, terms, scope from facts where document_id = ? and status = 'active'", [old_id]
     ).fetchall()
     db.execute("update facts set status = 'superseded', updated_at = ? where document_id = ? and status = 'active'",
                [now, old_id])
-    add_counts(db, (terms.split() for _, terms in live), sign=-1)
+    by_scope: dict[int, list[list[str]]] = {}
+    for _, terms, fact_scope in live:  # servers' overrides of the document's facts go with it
+        by_scope.setdefault(fact_scope, []).append(terms.split())
+    for fact_scope, term_lists in by_scope.items():
+        add_counts(db, fact_scope, term_lists, sign=-1)
     db["fact_history"].insert_all(
         {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope,
          "reason": f"document {new_id} replaces it",
          "before": None, "after": None, "at": now}
-        for fid, _ in live
+        for fid, _, _ in live
     )
     return len(live)
 

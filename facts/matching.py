@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, utils
 from facts.postings import DEFAULT_BUDGET, Accumulator
 from facts.question import Concept, Question
 from facts.text import stem, words
-from facts.vocabulary import Vocabulary
+from facts.vocabulary import VocabularyView
 
 CANDIDATE_LIMIT = 30
 CONTEXT_CREDIT = 0.5
@@ -128,7 +128,7 @@ def fts_query(terms: set[str]) -> str:
     return " OR ".join(f'"{t}"' for t in safe)
 
 
-def retrieval_terms(question: Question, vocabulary: Vocabulary) -> list[tuple[str, float, int]]:
+def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
     """(term, weight, document frequency) to look up for a question: per concept, its alias keys
     (facts were indexed with them) and the rarest word of each other alternative, at the concept's weight."""
     out: dict[str, tuple[str, float, int]] = {}
@@ -150,7 +150,7 @@ _CANDIDATE_SQL = f"""
 """
 
 
-def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: Vocabulary,
+def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: VocabularyView,
                      accumulator: Accumulator, limit: int = CANDIDATE_LIMIT,
                      budget: int | None = DEFAULT_BUDGET) -> tuple[list[Candidate], bool]:
     """The best ``limit`` visible facts for the question's terms, and whether every term was read.
@@ -278,13 +278,13 @@ def _dates_agree(question: Question, candidate: Candidate) -> bool:
     return months_ok and years_ok
 
 
-def concept_weight(concept: Concept, vocabulary: Vocabulary) -> float:
+def concept_weight(concept: Concept, vocabulary: VocabularyView) -> float:
     """IDF weight of a concept; words no fact holds count for part of their weight."""
     weight = vocabulary.idf(concept.df)
     return weight if concept.df or concept.proper else UNKNOWN_WEIGHT * weight
 
 
-def score_candidates(question: Question, candidates: list[Candidate], vocabulary: Vocabulary) -> list[Scored]:
+def score_candidates(question: Question, candidates: list[Candidate], vocabulary: VocabularyView) -> list[Scored]:
     """Score and sort candidates, best first."""
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0

@@ -25,7 +25,7 @@ def migration(version: int, name: str) -> Callable[[Migration], Migration]:
     return register
 
 
-LATEST_VERSION = 2  # keep equal to the last registered migration (checked by tests)
+LATEST_VERSION = 3  # keep equal to the last registered migration (checked by tests)
 
 
 @migration(1, "initial schema")
@@ -116,6 +116,41 @@ def _postings(db: Database) -> None:
     conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
                      [(key, term) for term in terms if _keyed(term) for key in deletion_keys(term)])
     rebuild(conn)
+
+
+@migration(3, "term counts per scope: shared facts in vocab, each server's own in vocab_scoped")
+def _scoped_counts(db: Database) -> None:
+    from collections import Counter
+
+    from facts.models import SHARED_SCOPE
+    from facts.vocabulary import _keyed, counter_key, deletion_keys
+
+    conn = db.conn
+    conn.execute(
+        "create table vocab_scoped (scope integer not null, term text not null, df integer not null, "
+        "primary key (scope, term))"
+    )
+    # Recount from the live facts (own-sentence terms only, as ingest and edits count them): the
+    # shared counts had every server's facts in them.
+    counts: dict[int, Counter[str]] = {}
+    facts: Counter[int] = Counter()
+    for scope, terms in conn.execute("select scope, terms from facts where status = 'active' order by id"):
+        counts.setdefault(scope, Counter()).update(set(terms.split()))
+        facts[scope] += 1
+    conn.execute("update vocab set df = 0")
+    conn.executemany(
+        "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = excluded.df",
+        list(counts.pop(SHARED_SCOPE, Counter()).items()),
+    )
+    for scope, scoped in counts.items():
+        conn.executemany("insert into vocab_scoped (scope, term, df) values (?, ?, ?)",
+                         [(scope, term, df) for term, df in scoped.items()])
+    conn.execute("delete from index_state where key = 'active_facts' or key glob 'active_facts:*'")
+    conn.executemany("insert into index_state (key, value) values (?, ?)",
+                     [(counter_key(scope), facts[scope]) for scope in {SHARED_SCOPE, *facts}])
+    conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
+                     [(key, term) for scoped in counts.values() for term in scoped if _keyed(term)
+                      for key in deletion_keys(term)])
 
 
 def current_version(db: Database) -> int:

@@ -97,7 +97,7 @@ def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str
                 "created_at": now, "updated_at": now})
     new_id = db["facts"].insert(row).last_pk
     if status == "active":
-        add_counts(db, [row["terms"].split()])
+        add_counts(db, scope, [row["terms"].split()])
     add_postings(db.conn, [(int(new_id), row["terms"].split(), (row["context_terms"] or "").split())])
     return int(new_id)
 
@@ -129,8 +129,8 @@ def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, act
             context_terms = db.execute("select context_terms from facts where id = ?", [target_id]).fetchone()[0]
             add_postings(db.conn, [(target_id, str(values["terms"]).split(), (context_terms or "").split())])
             if old_status == "active":
-                add_counts(db, [old_terms.split()], sign=-1)
-                add_counts(db, [str(values["terms"]).split()])
+                add_counts(db, scope, [old_terms.split()], sign=-1)
+                add_counts(db, scope, [str(values["terms"]).split()])
             entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
     if conflict is not None:
         raise _conflict(db, conflict[0], conflict[1], expected_version or 0, actor, scope)
@@ -154,7 +154,7 @@ def set_status(db: Database, fact_id: int, status: str, *, actor: str, scope: in
             target_id = row.id
             db["facts"].update(target_id, {"status": status, "version": row.version + 1, "updated_at": now})
             terms = db.execute("select terms from facts where id = ?", [target_id]).fetchone()[0].split()
-            add_counts(db, [terms], sign=1 if status == "active" else -1)
+            add_counts(db, scope, [terms], sign=1 if status == "active" else -1)
         entry = _record(db, target_id, action, actor, scope, reason_text, current.status, status, now)
     return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
 
@@ -184,7 +184,7 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
                        "context_terms": "", "status": "active", "version": 1, "note": source_note,
                        "created_at": now, "updated_at": now})
         fact_id = db["facts"].insert(values).last_pk
-        add_counts(db, [str(values["terms"]).split()])
+        add_counts(db, scope, [str(values["terms"]).split()])
         add_postings(db.conn, [(int(fact_id), str(values["terms"]).split(), [])])
         entry = _record(db, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
     return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)

@@ -127,8 +127,11 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
             except (sqlite3.IntegrityError, OverflowError) as exc:
                 raise DataFileError(f"line {number}: this {kind} record cannot be restored ({exc})") from None
             counts[kind] += 1
-        live = db.execute("select terms from facts where status = 'active'").fetchall()
-        add_counts(db, (terms.split() for (terms,) in live))
+        live: dict[int, list[list[str]]] = {}
+        for scope, terms in db.execute("select scope, terms from facts where status = 'active' order by id"):
+            live.setdefault(scope, []).append(terms.split())
+        for scope, term_lists in live.items():
+            add_counts(db, scope, term_lists)
         rebuild_index(db.conn)
     return counts
 

@@ -9,7 +9,7 @@ from facts.aliases import AliasTable
 from facts.errors import InvalidQuestion
 from facts.indexing import index_terms
 from facts.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
-from facts.vocabulary import Vocabulary
+from facts.vocabulary import VocabularyView
 
 MAX_QUESTION_CHARS = 1000
 MONTHS = (
@@ -163,7 +163,7 @@ def validate(question: str) -> str:
     return text
 
 
-def analyse_question(question: str, aliases: AliasTable, vocabulary: Vocabulary) -> Question:
+def analyse_question(question: str, aliases: AliasTable, vocabulary: VocabularyView) -> Question:
     """Turn a question into its kind and concepts (aliases expanded, typos corrected)."""
     text = validate(question)
     tokens = [_QUESTION_WORD_TYPOS.get(t, t) for t in words(text)]
@@ -256,7 +256,7 @@ def _drop_answer_type_noun(question: Question) -> None:
         question.concepts = [c for c in question.concepts if c.label != noun]
 
 
-def _df(alternative: tuple[str, ...], vocabulary: Vocabulary) -> int:
+def _df(alternative: tuple[str, ...], vocabulary: VocabularyView) -> int:
     return min((vocabulary.df.get(t, 0) for t in alternative), default=0)
 
 

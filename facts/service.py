@@ -442,29 +442,28 @@ class FactService:
         return table
 
     def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
-        analysed = analyse_question(question, self.aliases(scope), self.vocabulary)
-        candidates, complete = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator)
-        ranked = score_candidates(analysed, candidates, self.vocabulary)
+        vocabulary = self.vocabulary.for_scope(scope)  # counts of what this scope sees, nothing else
+        analysed = analyse_question(question, self.aliases(scope), vocabulary)
+        candidates, complete = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator)
+        ranked = score_candidates(analysed, candidates, vocabulary)
         if not complete and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
             # The rarest words found no fact covering much of the question: read further, once.
-            candidates, _ = fetch_candidates(self.db.conn, analysed, scope, self.vocabulary, self._accumulator,
+            candidates, _ = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator,
                                              budget=DEFAULT_BUDGET * WIDER_SEARCH)
-            ranked = score_candidates(analysed, candidates, self.vocabulary)
+            ranked = score_candidates(analysed, candidates, vocabulary)
         return analysed, ranked
 
     def _suggestion_rows(self, terms: set[str], last: str, scope: int, limit: int) -> list[tuple[str]]:
         """Visible fact texts for autocomplete: the typed words, and the words the last one begins."""
+        vocabulary = self.vocabulary.for_scope(scope)
         weighted = []
         for term in terms:
-            df = self.vocabulary.df.get(term, 0) or 0
+            df = vocabulary.df.get(term, 0) or 0
             if df:
-                weighted.append((term, self.vocabulary.idf(df), df))
+                weighted.append((term, vocabulary.idf(df), df))
         if last:
-            for term, df in self.db.execute(
-                "select term, df from vocab where term >= ? and term < ? and df > 0 order by df desc limit 20",
-                [last, last + "\uffff"],
-            ):
-                weighted.append((term, self.vocabulary.idf(df), df))
+            for term, df in vocabulary.commonest_with_prefix(last, 20):
+                weighted.append((term, vocabulary.idf(df), df))
         if not weighted:
             return []
         hits = self._accumulator.search(self.db.conn, weighted, limit=limit * 4)

@@ -1,10 +1,17 @@
 """Document frequency of index terms: IDF weights for ranking, and the words spelling fixes aim at.
 
-Nothing here holds the vocabulary in memory: counts are read from the ``vocab`` table when a
-question needs them (a few primary-key look-ups per question), the number of live facts is a
-counter kept in ``index_state`` by every change, and spelling fixes look candidates up through
-``vocab_keys``, a deletion index (each term under itself and under every one-letter deletion of
-it), so a misspelt word costs a handful of index probes however large the vocabulary grows.
+Counts are kept per scope, so one server's facts never change what another server (or a DM) sees:
+``vocab`` holds the shared corpus's counts (scope 0 facts only), ``vocab_scoped`` each server's
+own facts' counts, and ``index_state`` the number of live facts per scope (``active_facts`` for
+the shared corpus, ``active_facts:<scope>`` for a server). A question asked in a server weighs
+its words by the shared counts plus that server's; a question from the shared scope (the CLI,
+DMs) by the shared counts alone (:meth:`Vocabulary.for_scope`).
+
+Nothing here holds the vocabulary in memory: counts are read when a question needs them (a few
+primary-key look-ups per question), and spelling fixes look candidates up through ``vocab_keys``,
+a deletion index (each term of any scope under itself and under every one-letter deletion of it),
+keeping only the terms live in the asking scope's view, so a misspelt word costs a handful of
+index probes however large the vocabulary grows.
 """
 
 from __future__ import annotations
@@ -17,8 +24,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
+from facts.models import SHARED_SCOPE
+
 _CHUNK = 20_000
 _CACHE_LIMIT = 50_000
+_VIEW_LIMIT = 1_000  # scoped views kept between writes (each holds a small cache)
+_SCOPED_LAST = 1 << 62  # sorts a server-only term after every shared one (see _order)
 
 
 def deletion_keys(term: str) -> set[str]:
@@ -31,21 +42,37 @@ def _keyed(term: str) -> bool:
     return len(term) >= 3 and not term.startswith("zz") and not term.isdigit()
 
 
-class _Counts(Mapping[str, int]):
-    """``vocab`` as a read-only mapping of live terms (df > 0), read through a small cache."""
+def counter_key(scope: int) -> str:
+    """The ``index_state`` key counting a scope's live facts."""
+    return "active_facts" if scope == SHARED_SCOPE else f"active_facts:{int(scope)}"
 
-    def __init__(self, db: Database) -> None:
+
+class _Counts(Mapping[str, int]):
+    """A scope's view of the counts as a read-only mapping of live terms (df > 0), through a small cache."""
+
+    def __init__(self, db: Database, scope: int) -> None:
         self._db = db
+        self._scope = scope
         self._cache: dict[str, int] = {}
 
     def clear(self) -> None:
         self._cache.clear()
 
+    def _read(self, term: str) -> int:
+        if self._scope == SHARED_SCOPE:
+            row = self._db.execute("select df from vocab where term = ?", [term]).fetchone()
+        else:
+            row = self._db.execute(
+                "select coalesce((select df from vocab where term = ?), 0) "
+                "+ coalesce((select df from vocab_scoped where scope = ? and term = ?), 0)",
+                [term, self._scope, term],
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def __getitem__(self, term: str) -> int:
         value = self._cache.get(term)
         if value is None:
-            row = self._db.execute("select df from vocab where term = ?", [term]).fetchone()
-            value = int(row[0]) if row else 0
+            value = self._read(term)
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
             self._cache[term] = value
@@ -62,44 +89,90 @@ class _Counts(Mapping[str, int]):
     def __contains__(self, term: object) -> bool:
         return isinstance(term, str) and self.get(term) is not None
 
+    _ALL_SQL = """
+        select term, sum(df) from (
+            select term, df from vocab
+            union all
+            select term, df from vocab_scoped where scope = ?
+        ) group by term having sum(df) > 0
+    """
+
     def __iter__(self) -> Iterator[str]:
-        return (row[0] for row in self._db.execute("select term from vocab where df > 0"))
+        if self._scope == SHARED_SCOPE:
+            return (row[0] for row in self._db.execute("select term from vocab where df > 0"))
+        return (row[0] for row in self._db.execute(self._ALL_SQL, [self._scope]))
 
     def __len__(self) -> int:
-        return int(self._db.execute("select count(*) from vocab where df > 0").fetchone()[0])
+        if self._scope == SHARED_SCOPE:
+            return int(self._db.execute("select count(*) from vocab where df > 0").fetchone()[0])
+        return int(self._db.execute(f"select count(*) from ({self._ALL_SQL})", [self._scope]).fetchone()[0])
 
 
-class Vocabulary:
-    """The ``vocab`` table (term -> number of live facts holding it), read on demand."""
+def _order(shared_rowid: int | None, scoped_rowid: int | None) -> int:
+    """Tie-break order of a term: first seen first, shared terms before a server's own."""
+    return shared_rowid if shared_rowid is not None else _SCOPED_LAST + (scoped_rowid or 0)
 
-    def __init__(self, db: Database) -> None:
+
+def _fixable(term: str) -> bool:
+    return not term.startswith("zz") and not term.isdigit()
+
+
+class VocabularyView:
+    """What one scope sees: ``df`` (term -> live facts holding it), ``total``, ``idf`` and ``closest``.
+
+    The shared scope sees the shared corpus's counts; a server sees those plus its own facts'.
+    """
+
+    def __init__(self, db: Database, scope: int = SHARED_SCOPE) -> None:
         self._db = db
-        self.df = _Counts(db)
+        self.scope = scope
+        self.df = _Counts(db, scope)
         self._total: int | None = None
 
     def changed(self) -> None:
-        """Forget cached counts (call after a write; cheap: nothing is re-read until asked)."""
+        """Forget cached counts (cheap: nothing is re-read until asked)."""
         self.df.clear()
         self._total = None
 
-    reload = changed  # the old name: nothing is loaded any more
+    def _counter(self, scope: int) -> int:
+        row = self._db.execute("select value from index_state where key = ?", [counter_key(scope)]).fetchone()
+        return int(row[0]) if row else 0
 
     @property
     def total(self) -> int:
-        """The number of live facts."""
+        """The number of live facts this scope counts (shared, plus the server's own)."""
         if self._total is None:
-            row = self._db.execute("select value from index_state where key = 'active_facts'").fetchone()
-            self._total = int(row[0]) if row else 0
+            total = self._counter(SHARED_SCOPE)
+            if self.scope != SHARED_SCOPE:
+                total += self._counter(self.scope)
+            self._total = total
         return self._total
 
     def idf(self, df: int) -> float:
         """Smoothed inverse document frequency for a term held by ``df`` facts."""
         return math.log(1.0 + (self.total + 1) / (df + 1))
 
-    def _live(self, sql: str, params: list[str]) -> list[str]:
-        rows = self._db.execute(sql, params).fetchall()
-        rows.sort(key=lambda r: r[1])  # the vocabulary's own order (first seen first) breaks ties
-        return [r[0] for r in rows if not r[0].startswith("zz") and not r[0].isdigit()]
+    # -- candidates for spelling fixes and autocomplete: terms live in this view -------------------
+    def _combine(self, shared: list[tuple], scoped: list[tuple]) -> list[tuple[str, int, int]]:
+        """(term, df in this view, order) for terms live here, from (term, rowid, df) rows of both tables."""
+        df: Counter[str] = Counter()
+        shared_rowid: dict[str, int] = {}
+        scoped_rowid: dict[str, int] = {}
+        for term, rowid, count in shared:
+            df[term] += count or 0
+            shared_rowid[term] = rowid
+        for term, rowid, count in scoped:
+            df[term] += count or 0
+            scoped_rowid[term] = rowid
+        return [(term, n, _order(shared_rowid.get(term), scoped_rowid.get(term))) for term, n in df.items() if n > 0]
+
+    def _scoped_rows(self, terms: list[str]) -> list[tuple]:
+        if not terms:
+            return []
+        return self._db.execute(
+            f"select term, rowid, df from vocab_scoped where scope = ? and term in ({','.join('?' * len(terms))})",
+            [self.scope, *terms],
+        ).fetchall()
 
     def _near(self, term: str, deletions: int) -> list[str]:
         """Live terms sharing a deletion key with ``term`` (``deletions`` letters off the query side)."""
@@ -107,22 +180,60 @@ class Vocabulary:
         if deletions > 1:
             keys |= {k for one in list(keys) for k in deletion_keys(one)}
         marks = ",".join("?" * len(keys))
-        return self._live(
-            f"select distinct v.term, v.rowid from vocab_keys k join vocab v on v.term = k.term "
-            f"where k.key in ({marks}) and v.df > 0",
-            sorted(keys),
-        )
+        if self.scope == SHARED_SCOPE:
+            rows = self._db.execute(
+                f"select distinct v.term, v.rowid from vocab_keys k join vocab v on v.term = k.term "
+                f"where k.key in ({marks}) and v.df > 0",
+                sorted(keys),
+            ).fetchall()
+            rows.sort(key=lambda r: r[1])  # the vocabulary's own order (first seen first) breaks ties
+            return [r[0] for r in rows if _fixable(r[0])]
+        named = sorted({r[0] for r in self._db.execute(
+            f"select term from vocab_keys where key in ({marks})", sorted(keys))})
+        shared = self._db.execute(
+            f"select term, rowid, df from vocab where term in ({','.join('?' * len(named))})", named
+        ).fetchall() if named else []
+        live = self._combine(shared, self._scoped_rows(named))
+        live.sort(key=lambda r: r[2])
+        return [r[0] for r in live if _fixable(r[0])]
+
+    def _prefix_rows(self, prefix: str) -> list[tuple[str, int, int]]:
+        """(term, df, order) of the terms live in this view that begin with ``prefix``."""
+        bounds = [prefix, prefix + "\uffff"]
+        shared = self._db.execute("select term, rowid, df from vocab where term >= ? and term < ?", bounds).fetchall()
+        scoped = self._db.execute(
+            "select term, rowid, df from vocab_scoped where scope = ? and term >= ? and term < ?", [self.scope, *bounds]
+        ).fetchall()
+        return self._combine(shared, scoped)
 
     def _prefixed(self, prefix: str) -> list[str]:
-        return self._live(
-            "select term, rowid from vocab where term >= ? and term < ? and df > 0", [prefix, prefix + "\uffff"]
-        )
+        if self.scope == SHARED_SCOPE:
+            rows = self._db.execute(
+                "select term, rowid from vocab where term >= ? and term < ? and df > 0", [prefix, prefix + "\uffff"]
+            ).fetchall()
+            rows.sort(key=lambda r: r[1])
+            return [r[0] for r in rows if _fixable(r[0])]
+        live = self._prefix_rows(prefix)
+        live.sort(key=lambda r: r[2])
+        return [r[0] for r in live if _fixable(r[0])]
+
+    def commonest_with_prefix(self, prefix: str, limit: int = 20) -> list[tuple[str, int]]:
+        """Up to ``limit`` (term, df) of live terms beginning with ``prefix``, commonest first (autocomplete)."""
+        if self.scope == SHARED_SCOPE:
+            return [(r[0], int(r[1])) for r in self._db.execute(
+                "select term, df from vocab where term >= ? and term < ? and df > 0 order by df desc limit ?",
+                [prefix, prefix + "\uffff", limit],
+            )]
+        live = self._prefix_rows(prefix)
+        live.sort(key=lambda r: (-r[1], r[2]))
+        return [(r[0], r[1]) for r in live[:limit]]
 
     def closest(self, term: str, word: str | None = None) -> str | None:
         """The known term a misspelt ``term`` (the stem of ``word``) most likely meant, or None.
 
-        Within one edit of the stem (two for long ones; a swap counts as one), else, for long
-        words, a stem that the written word nearly spells out ("construcion" -> "construct").
+        Only terms live in this view are considered (another server's words never are). Within one
+        edit of the stem (two for long ones; a swap counts as one), else, for long words, a stem
+        that the written word nearly spells out ("construcion" -> "construct").
         """
         if len(term) < 4:
             return None
@@ -140,18 +251,50 @@ class Vocabulary:
         return None
 
 
-def add_counts(db: Database, term_lists: Iterable[Iterable[str]], sign: int = 1) -> None:
-    """Add (sign=1) or remove (sign=-1) one live fact per term list, and one count per distinct term.
+class Vocabulary(VocabularyView):
+    """The shared scope's view, and the way to every server's (:meth:`for_scope`), read on demand."""
 
-    Keeps ``index_state.active_facts`` and the deletion index of new terms in step.
+    def __init__(self, db: Database) -> None:
+        super().__init__(db, SHARED_SCOPE)
+        self._views: dict[int, VocabularyView] = {}
+
+    def for_scope(self, scope: int) -> VocabularyView:
+        """What a question asked in ``scope`` sees (the shared scope: this object itself)."""
+        if scope == SHARED_SCOPE:
+            return self
+        view = self._views.get(scope)
+        if view is None:
+            if len(self._views) >= _VIEW_LIMIT:
+                self._views.clear()
+            view = self._views[scope] = VocabularyView(self._db, scope)
+        return view
+
+    def changed(self) -> None:
+        """Forget cached counts of every scope (call after a write; nothing is re-read until asked)."""
+        super().changed()
+        self._views.clear()
+
+    reload = changed  # the old name: nothing is loaded any more
+
+
+def add_counts(db: Database, scope: int, term_lists: Iterable[Iterable[str]], sign: int = 1) -> None:
+    """Add (sign=1) or remove (sign=-1) one live fact of ``scope`` per term list, and one count per distinct term.
+
+    Shared facts count in ``vocab``, a server's in ``vocab_scoped``; keeps the scope's live-fact
+    counter in ``index_state`` and the deletion index of new terms in step.
     """
     counts: Counter[str] = Counter()
     facts = 0
     for terms in term_lists:
         counts.update(set(terms))
         facts += 1
+    shared = scope == SHARED_SCOPE
     if facts:
-        db.conn.execute("update index_state set value = value + ? where key = 'active_facts'", [sign * facts])
+        db.conn.execute(
+            "insert into index_state (key, value) values (?, ?) "
+            "on conflict(key) do update set value = value + excluded.value",
+            [counter_key(scope), sign * facts],
+        )
     if not counts:
         return
     if sign > 0:
@@ -159,15 +302,30 @@ def add_counts(db: Database, term_lists: Iterable[Iterable[str]], sign: int = 1)
         terms = list(counts)
         for start in range(0, len(terms), _CHUNK):
             chunk = terms[start : start + _CHUNK]
-            known.update(r[0] for r in db.conn.execute(
-                f"select term from vocab where term in ({','.join('?' * len(chunk))})", chunk))
+            marks = ",".join("?" * len(chunk))
+            if shared:
+                rows = db.conn.execute(f"select term from vocab where term in ({marks})", chunk)
+            else:
+                rows = db.conn.execute(f"select term from vocab_scoped where scope = ? and term in ({marks})",
+                                       [scope, *chunk])
+            known.update(r[0] for r in rows)
         new = [t for t in terms if t not in known and _keyed(t)]
         if new:
             db.conn.executemany(
                 "insert or ignore into vocab_keys (key, term) values (?, ?)",
                 [(key, term) for term in new for key in deletion_keys(term)],
             )
+    if shared:
+        db.conn.executemany(
+            "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = max(0, df + excluded.df)",
+            [(term, sign * n) for term, n in counts.items()],
+        )
+        return
     db.conn.executemany(
-        "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = max(0, df + excluded.df)",
-        [(term, sign * n) for term, n in counts.items()],
+        "insert into vocab_scoped (scope, term, df) values (?, ?, ?) "
+        "on conflict(scope, term) do update set df = max(0, df + excluded.df)",
+        [(scope, term, sign * n) for term, n in counts.items()],
     )
+    if sign < 0:  # a server's terms no live fact holds any more are dropped (the shared table keeps its rows)
+        db.conn.executemany("delete from vocab_scoped where scope = ? and term = ? and df <= 0",
+                            [(scope, term) for term in counts])

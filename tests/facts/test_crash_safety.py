@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 
+from facts.models import SHARED_SCOPE
 from facts.postings import missing_entries
 from facts.service import FactService
+from facts.vocabulary import counter_key
 from tests.facts.test_fuzz_cli import clean_env
 from tests.fuzzing import injected
 from tests.helpers import CITY_REPORT, REPO_ROOT
@@ -50,12 +52,20 @@ def child(db: Path, mode: str, target: str, kill_at: int) -> subprocess.Popen[st
 
 
 def vocabulary_in_step(service: FactService) -> bool:
-    """The vocab table counts, per term, the live facts holding it (as ingest and edits maintain it)."""
-    expected: Counter[str] = Counter()
-    for (terms,) in service.db.execute("select terms from facts where status = 'active'"):
-        expected.update(set(terms.split()))
-    stored = {t: df for t, df in service.db.execute("select term, df from vocab where df > 0")}
-    return stored == dict(expected)
+    """Per scope, the counts hold the live facts holding each term, and the counters the live facts
+    (vocab and ``active_facts`` for the shared scope, vocab_scoped and ``active_facts:<scope>`` for a server)."""
+    expected: dict[int, Counter[str]] = {SHARED_SCOPE: Counter()}
+    facts: Counter[int] = Counter()
+    for scope, terms in service.db.execute("select scope, terms from facts where status = 'active'"):
+        expected.setdefault(scope, Counter()).update(set(terms.split()))
+        facts[scope] += 1
+    stored: dict[int, dict[str, int]] = {}
+    stored[SHARED_SCOPE] = {t: df for t, df in service.db.execute("select term, df from vocab where df > 0")}
+    for scope, term, df in service.db.execute("select scope, term, df from vocab_scoped where df > 0"):
+        stored.setdefault(scope, {})[term] = df
+    counters = {key: value for key, value in service.db.execute("select key, value from index_state")}
+    return stored == {scope: dict(counts) for scope, counts in expected.items()} and all(
+        counters.get(counter_key(scope), 0) == facts[scope] for scope in {SHARED_SCOPE, *facts})
 
 
 def healthy(db: Path) -> FactService:

@@ -56,6 +56,7 @@ def snapshot(service: FactService) -> tuple[Any, ...]:
     for table in ("documents", "facts", "fact_history", "aliases", "review_items", "votes", "auto_answer"):
         parts.append(db.execute(f"select count(*), max(rowid) from {table}").fetchone())
     parts.append(db.execute("select count(*), sum(df) from vocab where df > 0").fetchone())
+    parts.append(db.execute("select count(*), sum(df) from vocab_scoped where df > 0").fetchone())
     parts.append(db.execute("select sum(version), group_concat(status, '') from facts").fetchone())
     parts.append(db.execute("select count(*) from review_items where status = 'open'").fetchone())
     return tuple(parts)

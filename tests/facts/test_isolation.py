@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from facts.errors import FactbotError, VersionConflict
+from facts.models import SHARED_SCOPE
 from facts.service import FactService
+from facts.text import stem
 from tests.fuzzing import injected
 from tests.helpers import CITY_REPORT, TRADE_REPORT
 
@@ -86,13 +90,46 @@ def test_one_servers_changes_are_invisible_in_every_other_server_and_in_dms(thre
     assert seen_a["auto"] == frozenset({5}) and len(seen_a["review"]) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="open: IDF weights and spelling vocabulary are counted over every server's "
-                   "facts (facts/vocabulary.py), so one server's facts shift confidence figures elsewhere")
 def test_confidence_figures_do_not_depend_on_other_servers(three_reports: FactService) -> None:
     service = three_reports
-    before = view(service, GUILD_B, with_confidence=True)
+    before_b, before_dm = view(service, GUILD_B, with_confidence=True), view(service, None, with_confidence=True)
     change_in_guild_a(service)
-    assert view(service, GUILD_B, with_confidence=True) == before
+    assert view(service, GUILD_B, with_confidence=True) == before_b
+    assert view(service, None, with_confidence=True) == before_dm
+
+
+RARE_FACT = "Zanzibarite, a rare green mineral, was found in the Riverton quarry in March."
+RARE_QUESTIONS = ["zanzibarit?", "What is zamzibarite?", "Where was zanzibarite found?",
+                  "When was the zamzibarite found in the quarry?"]
+
+
+def test_spelling_fixes_in_one_server_never_aim_at_another_servers_words(three_reports: FactService,
+                                                                         tmp_path: Path) -> None:
+    service = three_reports
+    fresh = FactService(tmp_path / "fresh.db")  # the same shared corpus, and no server's facts
+    try:
+        fresh.ensure_sample_corpus()
+        fresh.ingest_text(CITY_REPORT, name="riverton.md")
+        fresh.ingest_text(TRADE_REPORT, name="trade.txt", published="2023-01-12")
+        service.add_fact(RARE_FACT, source="Geology notes", actor="discord:2", guild_id=GUILD_B)
+
+        typo = stem("zamzibarite")
+        assert service.vocabulary.for_scope(GUILD_B).closest(typo, "zamzibarite") == stem("zanzibarite")
+        for guild in (GUILD_A, None):
+            seen = service.vocabulary.for_scope(SHARED_SCOPE if guild is None else guild)
+            assert seen.closest(typo, "zamzibarite") is None
+            assert stem("zanzibarite") not in seen.df
+        assert "Zanzibarite" in service.ask(RARE_QUESTIONS[3], guild_id=GUILD_B).fact.text  # where it lives
+        for guild in (GUILD_A, None):
+            for question in RARE_QUESTIONS:
+                asked = service.ask(question, guild_id=guild).to_json()
+                assert "zanzibarite" not in json.dumps({k: v for k, v in asked.items() if k != "question"}).lower()
+                assert asked == fresh.ask(question, guild_id=guild).to_json(), (guild, question)
+            ours, theirs = view(service, guild, with_confidence=True), view(fresh, guild, with_confidence=True)
+            for part in ("answers", "suggest", "facts"):  # (documents and history carry ingest times)
+                assert ours[part] == theirs[part], (guild, part)
+    finally:
+        fresh.close()
 
 
 def test_two_moderators_editing_one_fact_at_once_one_wins_one_is_told(service: FactService) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from facts.migrations import LATEST_VERSION
 from facts.postings import missing_entries
 from facts.service import FactService
+from tests.facts.test_crash_safety import vocabulary_in_step
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "schema_v1.sql"
 QUESTION = "How much will the Riverton bridge cost?"
@@ -41,6 +42,12 @@ def test_a_first_release_database_migrates_forward_with_its_data(tmp_path: Path)
         assert not missing_entries(db.conn)
         for table, count in counts.items():
             assert db.execute(f"select count(*) from {table}").fetchone()[0] == count, table
+
+        # Term counts are per scope: server 111's override counts in its own statistics, not the shared ones.
+        assert vocabulary_in_step(service)
+        assert db.execute("select df from vocab_scoped where scope = 111 and term = '13'").fetchone() == (1,)
+        assert db.execute("select coalesce(max(df), 0) from vocab where term = '13'").fetchone() == (0,)
+        assert service.vocabulary.for_scope(111).total == service.vocabulary.total + 1
 
         shared = service.ask(QUESTION)
         assert shared.answered and "$12 million" in shared.fact.text

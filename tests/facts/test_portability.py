@@ -20,7 +20,8 @@ from tests.helpers import CITY_REPORT, REPO_ROOT, TRADE_REPORT
 GUILD_A, GUILD_B = 111, 222
 QUESTIONS = ["How much will the Riverton bridge cost?", "where is the ISW based", "Who is the mayor of Riverton?",
              "how much did soybean exports to China rise", "who will the bridge be named after"]
-TABLES = ["documents", "facts", "fact_history", "aliases", "review_items", "votes", "auto_answer", "vocab", "meta"]
+TABLES = ["documents", "facts", "fact_history", "aliases", "review_items", "votes", "auto_answer", "vocab",
+          "vocab_scoped", "meta"]
 
 
 def rich(service: FactService) -> FactService:
