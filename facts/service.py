@@ -21,7 +21,7 @@ from typing import Any, TextIO, TypeVar
 from facts import moderation, portability, repository
 from facts.aliases import AliasTable, bundled_alias_table
 from facts.answering import compose
-from facts.errors import FactNotFound, InvalidEdit, InvalidInput, NotAllowed
+from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput, NotAllowed
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
 from facts.matching import Scored, fetch_candidates, score_candidates
 from facts.models import (
@@ -98,6 +98,9 @@ def _guarded_api(cls: C) -> C:
                 log.warning("database error in FactService.%s: %s", name, exc)
                 log.debug("database error details", exc_info=True)
                 raise database_error(exc) from exc
+            except UnicodeDecodeError as exc:  # damaged bytes inside a text value or the schema
+                log.warning("undecodable data in FactService.%s: %s", name, exc)
+                raise DatabaseError("The fact database is damaged; restore it from a backup.") from exc
 
         return guarded
 
