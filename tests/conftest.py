@@ -1,6 +1,7 @@
 pytest_plugins = ["tests.loopback.fixtures"]
 
 import os  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
@@ -35,3 +36,15 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for name, count in sorted(EXAMPLES.items()):
         terminalreporter.write_line(f"{count:>7}  {name}")
     terminalreporter.write_line(f"{sum(EXAMPLES.values()):>7}  in all, over {len(EXAMPLES)} property tests")
+
+
+@pytest.fixture(scope="session")
+def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample corpus, ingested once per test session."""
+    from facts.service import FactService
+
+    path = tmp_path_factory.mktemp("template") / "factbot.db"
+    service = FactService(path)
+    service.ensure_sample_corpus()
+    service.close()
+    return path

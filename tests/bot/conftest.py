@@ -17,18 +17,6 @@ from tests.loopback import DiscordStandIn, Scenario
 NO_PINGS = {"parse": []}
 
 
-@pytest.fixture(scope="session")
-def sample_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled sample corpus, ingested once per test session."""
-    from facts.service import FactService
-
-    path = tmp_path_factory.mktemp("template") / "factbot.db"
-    service = FactService(path)
-    service.ensure_sample_corpus()
-    service.close()
-    return path
-
-
 @pytest.fixture
 def db_path(tmp_path: Path, sample_db_template: Path) -> Path:
     """A private copy of the sample database for one test."""

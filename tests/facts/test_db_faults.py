@@ -30,15 +30,6 @@ from tests.helpers import CITY_REPORT, REPO_ROOT
 QUESTION = "where is the ISW based"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("faults") / "sample.db"
-    service = FactService(path)
-    service.ensure_sample_corpus()
-    service.close()
-    return path
-
-
 def copy_of(sample: Path, folder: Path, name: str = "f.db") -> Path:
     target = folder / name
     shutil.copy(sample, target)
@@ -85,8 +76,8 @@ def read_only(*paths: Path) -> Iterator[None]:
             subprocess.run(["chattr", "-i", str(p)], capture_output=True)
 
 
-def test_a_read_only_database_answers_and_refuses_writes_clearly(sample: Path, tmp_path: Path) -> None:
-    db = copy_of(sample, tmp_path)
+def test_a_read_only_database_answers_and_refuses_writes_clearly(sample_db_template: Path, tmp_path: Path) -> None:
+    db = copy_of(sample_db_template, tmp_path)
     before = digest(db)
     with read_only(db):
         injected("read-only database file")
@@ -122,8 +113,8 @@ def test_a_new_database_in_a_read_only_folder_fails_at_start_up(tmp_path: Path) 
     assert not list(folder.iterdir())
 
 
-def test_a_full_disk_fails_the_write_cleanly_and_the_rerun_completes(sample: Path, tmp_path: Path) -> None:
-    db = copy_of(sample, tmp_path)
+def test_a_full_disk_fails_the_write_cleanly_and_the_rerun_completes(sample_db_template: Path, tmp_path: Path) -> None:
+    db = copy_of(sample_db_template, tmp_path)
     document = tmp_path / "large-report.txt"
     document.write_text(large_document(1000), encoding="utf-8")
     limit = db.stat().st_size + 64 * 1024
@@ -152,8 +143,8 @@ def test_a_full_disk_at_start_up_is_a_clear_error_and_leaves_no_half_database(tm
     assert factbot("--db", "new.db", "ask", QUESTION, cwd=tmp_path).returncode == 0
 
 
-def test_another_programs_lock_makes_writes_fail_clearly_then_recover(sample: Path, tmp_path: Path) -> None:
-    db = copy_of(sample, tmp_path)
+def test_another_programs_lock_makes_writes_fail_clearly_then_recover(sample_db_template: Path, tmp_path: Path) -> None:
+    db = copy_of(sample_db_template, tmp_path)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sqlite3, sys, time\n"
          "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
@@ -182,8 +173,8 @@ def test_another_programs_lock_makes_writes_fail_clearly_then_recover(sample: Pa
         service.close()
 
 
-def test_damaged_database_files_give_clear_errors(sample: Path, tmp_path: Path) -> None:
-    data = sample.read_bytes()
+def test_damaged_database_files_give_clear_errors(sample_db_template: Path, tmp_path: Path) -> None:
+    data = sample_db_template.read_bytes()
     page = 4096
 
     @settings(max_examples=examples(400))

@@ -28,15 +28,6 @@ def clean_env(repo: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli") / "cli.db"
-    service = FactService(path)
-    service.ensure_sample_corpus()
-    service.close()
-    return path
-
-
 def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
     """``factbot ARGV`` in this process, with its own stdin, stdout and stderr."""
     out, err = io.StringIO(), io.StringIO()
@@ -53,9 +44,9 @@ def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def test_ask_on_the_command_line_never_shows_a_traceback(cli_db: Path, tmp_path: Path) -> None:
+def test_ask_on_the_command_line_never_shows_a_traceback(sample_db_template: Path, tmp_path: Path) -> None:
     db = tmp_path / "ask.db"
-    shutil.copy(cli_db, db)
+    shutil.copy(sample_db_template, db)
     texts = {row[0] for row in FactService(db).db.execute("select text from facts")}
 
     @settings(max_examples=examples(800))
@@ -76,9 +67,9 @@ def test_ask_on_the_command_line_never_shows_a_traceback(cli_db: Path, tmp_path:
     run()
 
 
-def test_ask_reading_stdin_answers_every_line_once(cli_db: Path, tmp_path: Path) -> None:
+def test_ask_reading_stdin_answers_every_line_once(sample_db_template: Path, tmp_path: Path) -> None:
     db = tmp_path / "stdin.db"
-    shutil.copy(cli_db, db)
+    shutil.copy(sample_db_template, db)
 
     @settings(max_examples=examples(300))
     @given(lines=st.lists(question_text.map(lambda q: " ".join(q.splitlines())), min_size=1, max_size=8))
@@ -97,11 +88,13 @@ def test_ask_reading_stdin_answers_every_line_once(cli_db: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
-def test_the_real_process_survives_invalid_utf8_and_surrogates(cli_db: Path, tmp_path: Path, locale: str) -> None:
+def test_the_real_process_survives_invalid_utf8_and_surrogates(
+    sample_db_template: Path, tmp_path: Path, locale: str
+) -> None:
     """Bytes that are not UTF-8 on stdin, and arguments the OS hands over undecodable, end in JSON lines."""
     env = {**clean_env(REPO_ROOT), "LC_ALL": locale}
     db = tmp_path / "proc.db"
-    shutil.copy(cli_db, db)
+    shutil.copy(sample_db_template, db)
     stdin = b"\n".join([b"where is the ISW based", b"\xff\xfe\xfd broken \xc3", b"\xed\xa0\x80 lone surrogate",
                         *(item.encode("utf-8", "surrogatepass") for item in NASTY)]) + b"\n"
     run = subprocess.run(
