@@ -246,7 +246,11 @@ def parse_document(text: str, name: str) -> ParsedDocument:
     published = _check_published(fields.get("published", "") or fields.get("date", ""), name)
     url = _check_url(fields.get("url", ""), name)
     body, heading_title = _clean_markdown(text[body_offset:])
-    title = fields.get("title") or heading_title
+    body = _blank_byline(body)
+    headline = None
+    if not (fields.get("title") or heading_title):
+        body, headline = _take_headline(body)
+    title = fields.get("title") or heading_title or headline
     meta = DocumentMeta(
         title=title or None,
         url=url,
@@ -254,6 +258,39 @@ def parse_document(text: str, name: str) -> ParsedDocument:
         published=published,
     )
     return ParsedDocument(text=body, meta=meta, body_offset=body_offset)
+
+
+_SENTENCE_END = tuple(".!?:;\"'”’)")
+_BYLINE = re.compile(r"(?m)^[ \t]*(?:By|BY) [A-Z][\w.'’-]*(?:,? (?:and )?[A-Z][\w.'’-]*){0,5}[ \t]*$")
+
+
+def _blank(body: str, start: int, end: int) -> str:
+    """Replace a span with spaces: it stops being text, and every offset after it stays put."""
+    return body[:start] + " " * (end - start) + body[end:]
+
+
+def _take_headline(body: str) -> tuple[str, str | None]:
+    """A plain-text headline: a short first line without closing punctuation, standing alone.
+
+    It becomes the title (and stops being a fact) when the text goes on after it and the line is
+    its own paragraph (a blank line follows, or the text has one paragraph per line).
+    """
+    lines = _line_spans(body, 0, len(body))
+    if len(lines) < 2:
+        return body, None
+    start, end = lines[0]
+    line = body[start:end]
+    after = body[end : lines[1][0]]
+    stands_alone = after.count("\n") >= 2 or not _has_blank_line_blocks(body)
+    if not stands_alone or len(line) > 150 or len(line.split()) < 3 or line.endswith(_SENTENCE_END):
+        return body, None
+    return _blank(body, start, end), line
+
+
+def _blank_byline(body: str) -> str:
+    """Drop a 'By Jane Doe' line near the top: it names the writer, it is not a fact."""
+    match = _BYLINE.search(body, 0, 400)
+    return _blank(body, match.start(), match.end()) if match else body
 
 
 # ---------------------------------------------------------------------------------------------

@@ -107,3 +107,17 @@ def test_moderator_commands_change_and_record(tmp_path: Path) -> None:
     assert retract.returncode == 0 and "retracted" in retract.stdout
     shown = factbot("--db", "m.db", "fact", str(fact_id), cwd=tmp_path)
     assert "retract by cli:mod: checking" in shown.stdout
+
+
+def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
+    base["PYTHONPATH"] = str(REPO_ROOT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ask", "-"], cwd=tmp_path, env=base, text=True,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    process.stdout.close()  # like `factbot ask - | head -0`
+    _, stderr = process.communicate("where is the ISW based\n" * 50, timeout=120)
+    assert "Traceback" not in stderr
+    assert process.returncode == 0

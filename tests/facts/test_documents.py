@@ -174,3 +174,21 @@ def test_sample_document_has_twelve_paragraphs() -> None:
     assert paras[0].text.startswith("On October 24, Ukraine’s defense intelligence agency")
     assert paras[-1].text.endswith("transferring weapons.”")
     assert all(doc.text[p.start : p.end] == p.text for p in paras)
+
+
+def test_a_plain_text_headline_becomes_the_title_not_a_fact() -> None:
+    text = (
+        "Harbour reopens after storm\n\nBy Ana Ruiz\n\n"
+        "The harbour reopened on May 3.\n\nShips returned the next day.\n"
+    )
+    parsed = parse_document(text, "harbour.txt")
+    assert parsed.meta.title == "Harbour reopens after storm"
+    paragraphs = [p.text.strip() for p in split_paragraphs(parsed.text)]
+    assert paragraphs == ["The harbour reopened on May 3.", "Ships returned the next day."]
+
+
+def test_a_lead_sentence_is_not_mistaken_for_a_headline() -> None:
+    text = "The harbour reopened on May 3.\nShips returned the next day.\n"
+    parsed = parse_document(text, "harbour.txt")
+    assert parsed.meta.title is None
+    assert len(split_paragraphs(parsed.text)) == 2
