@@ -20,7 +20,8 @@ MONTHS = (
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
     ("how-many", re.compile(
-        r"\b(how (many|much)|how large|how big|how far|how old|what (percentage|proportion|share|number|amount)"
+        r"\b(how (many|much)|how (large|big|far|old|high|tall|deep|fast|heavy|wide)"
+        r"|what (percentage|proportion|share|number|amount)"
         r"|what(?:'s| is| was| were| are)? (?:the )?(?:[\w'’]+ ){0,4}(price|cost|rate|amount|value|number"
         r"|percentage|total|toll|figure|size|magnitude|mag|depth|height|budget|fee|salary|score))\b")),
     ("when", re.compile(r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how long (ago|since)"
@@ -101,7 +102,10 @@ class Question:
             terms = set(index_terms(name, self.aliases)) if self.aliases else {stem(w) for w in words(name)}
             asked = self.all_terms() | {stem(w) for w in words(self.text)}
             plain = {t for t in terms if not t.startswith("zz")}
-            known = bool(terms) and (plain <= asked or bool({t for t in terms if t.startswith("zz")} & asked))
+            numbers = {t for t in plain if t[:1].isdigit()}
+            known = bool(terms) and numbers <= asked and (
+                plain <= asked or bool({t for t in terms if t.startswith("zz")} & asked)
+            )
             self._asked_cache[name] = known
         return known
 
