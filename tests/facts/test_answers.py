@@ -96,3 +96,13 @@ def test_suggest_offers_known_facts(news_service: FactService) -> None:
     suggestions = news_service.suggest("soyb")
     assert suggestions and all(len(s) <= 100 for s in suggestions)
     assert any("soybean" in s.lower() for s in suggestions)
+
+
+def test_the_short_answer_is_the_number_asked_for(service: FactService) -> None:
+    service.ingest_text(
+        "Heavy rain forced all 14 schools in Port Alder to close on Monday, officials said.\n"
+        "The river rose 3.2 metres overnight.\n",
+        name="storm.txt", published="2025-02-10",
+    )
+    assert service.ask("how many schools closed in port alder").answer == "14 schools"
+    assert service.ask("how high did the river rise").answer == "3.2 metres"
