@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
-from facts.postings import DEFAULT_BUDGET, Accumulator
+from facts.postings import DEFAULT_BUDGET, Accumulator, Hits
 from facts.question import Concept, Question
 from facts.text import stem, words
 from facts.vocabulary import VocabularyView
@@ -152,8 +152,9 @@ _CANDIDATE_SQL = f"""
 
 def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: VocabularyView,
                      accumulator: Accumulator, limit: int = CANDIDATE_LIMIT,
-                     budget: int | None = DEFAULT_BUDGET) -> tuple[list[Candidate], bool]:
-    """The best ``limit`` visible facts for the question's terms, and whether every term was read.
+                     budget: int | None = DEFAULT_BUDGET) -> tuple[list[Candidate], Hits]:
+    """The best ``limit`` visible facts for the question's terms, and the search's :class:`Hits`
+    (``complete``: whether every term was read; ``entries``: how many posting entries were).
 
     The posting lists rank facts by the weighted share of the question they (or, at half weight,
     their neighbours) hold; visibility in ``scope`` is then checked in SQL, so retractions,
@@ -161,7 +162,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
     """
     terms = retrieval_terms(question, vocabulary)
     if not terms:
-        return [], True
+        return [], Hits([], True, 0)
     pool = limit * 2
     while True:
         hits = accumulator.search(conn, terms, limit=pool, budget=budget)
@@ -179,11 +180,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
         )
         for i, r in enumerate(rows[:limit])
     ]
-    return candidates, hits.complete
-
-
-def _covered(concept: Concept, terms: frozenset[str]) -> bool:
-    return any(all(t in terms for t in alt) for alt in concept.alternatives)
+    return candidates, hits
 
 
 def type_fit(question: Question, candidate: Candidate) -> float:
@@ -246,15 +243,16 @@ def _related_terms(question: Question, candidates: list[Candidate]) -> list[froz
     Computed once per question over the candidates' vocabulary: related stems share their first
     five letters, so each concept only looks at one bucket.
     """
+    wanted = [[alt[0] for alt in concept.alternatives
+               if len(alt) == 1 and len(alt[0]) >= 5 and not alt[0].startswith("zz")] for concept in question.concepts]
+    prefixes = {s[:5] for singles in wanted for s in singles}
     buckets: dict[str, list[str]] = {}
-    for term in set().union(*(c.terms for c in candidates)) if candidates else ():
-        if len(term) >= 5 and not term.startswith("zz"):
-            buckets.setdefault(term[:5], []).append(term)
-    out = []
-    for concept in question.concepts:
-        singles = [alt[0] for alt in concept.alternatives if len(alt) == 1 and not alt[0].startswith("zz")]
-        out.append(frozenset(t for s in singles if len(s) >= 5 for t in buckets.get(s[:5], ()) if _same_root(s, t)))
-    return out
+    if prefixes and candidates:
+        for term in set().union(*(c.terms for c in candidates)):
+            # (a "zz" key never shares a prefix with a wanted single, which never starts with "zz")
+            if term[:5] in prefixes and len(term) >= 5:
+                buckets.setdefault(term[:5], []).append(term)
+    return [frozenset(t for s in singles for t in buckets.get(s[:5], ()) if _same_root(s, t)) for singles in wanted]
 
 
 def _counts_noun(text: str, end: int, counted: tuple[str, ...]) -> bool:
@@ -290,16 +288,19 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
     total = sum(weights) or 1.0
     question_text = " ".join(c.label for c in question.concepts)
     related = _related_terms(question, candidates)
+    # Each concept's alternatives as sets: "covered" is then a C-level subset test per alternative.
+    needs = [[frozenset(alt) for alt in c.alternatives] for c in question.concepts]
     scored = []
     for cand in candidates:
         got = 0.0
         matched = []
         missing_proper = 0
-        for concept, weight, forms in zip(question.concepts, weights, related, strict=True):
-            if _covered(concept, cand.terms):
+        terms, context_terms = cand.terms, cand.context_terms
+        for concept, weight, forms, alts in zip(question.concepts, weights, related, needs, strict=True):
+            if any(alt <= terms for alt in alts):
                 got += weight
                 matched.append(concept)
-            elif _covered(concept, cand.context_terms):
+            elif any(alt <= context_terms for alt in alts):
                 got += CONTEXT_CREDIT * weight
             elif forms and not forms.isdisjoint(cand.terms):
                 got += RELATED_FORM_CREDIT * weight

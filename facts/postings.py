@@ -11,10 +11,11 @@ the caller filters candidates through the visibility rules and re-scores them wi
 current terms. So an edit is visible to the very next question, and a stale entry costs at most
 one wasted candidate.
 
-Search reads the rarest terms first and stops reading once ``budget`` entries are loaded, adding
-each term's weight into a float32 array indexed by fact id. That array is allocated once and
-reset through the ids touched, so a question costs what its posting lists hold, not what the
-corpus holds.
+Search reads the rarest terms first and stops at the list that would take it past ``budget``
+entries (that list only re-weights the facts found so far, when there are any), adding each
+term's weight into a float32 array indexed by fact id. That array is allocated once and reset
+through the ids touched, so a question costs what its posting lists hold, not what the corpus
+holds.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ import numpy as np
 MAX_SEGMENTS = 16
 CONTEXT_CREDIT = 0.5
 DEFAULT_BUDGET = 30_000
+BOOST_ONLY_UP_TO = 10
+"""A list over the budget may still add its weight to the facts found so far when it holds at most this
+many budgets' worth of entries (it is checked against them without new candidates); a longer one is skipped."""
+_LIST_PER_DF = 4  # a term's list holds about 3 entries per fact holding it (context ones too)
 _CHUNK = 20_000  # terms per statement when checking segment counts
 
 
@@ -136,6 +141,15 @@ class Accumulator:
             grown = np.zeros(max(size, len(self.scores) * 2), dtype=np.float32)
             self.scores = grown
 
+    def _boost(self, raw: np.ndarray, weight: float) -> None:
+        """Add a term's weight (``raw``: its entries) to the facts already scored, and to no others."""
+        ids = (raw >> 1).astype(np.intp)
+        self._fit(int(ids.max()) + 1)
+        held = self.scores[ids] != 0
+        raw, ids = raw[held], ids[held]
+        # A fact listed twice under one term still counts once, as in search's plain fancy add.
+        self.scores[ids] += np.where(raw & 1, np.float32(weight), np.float32(weight * CONTEXT_CREDIT))
+
     def search(
         self,
         conn: sqlite3.Connection,
@@ -147,23 +161,43 @@ class Accumulator:
         """The ``limit`` best-scoring fact ids for (term, weight, document frequency) triples.
 
         Terms are read rarest first; once ``budget`` entries are loaded the commoner ones are
-        skipped (``complete`` is then False). A fact scores a term's weight when its sentence
+        skipped (``complete`` is then False). Once rarer terms have found facts, a list that would
+        take the total past ``budget`` only adds its weight to those facts (or is skipped when it is
+        longer than ``BOOST_ONLY_UP_TO`` budgets) and ends the search: only the first list read
+        may bring new candidates past the budget. A fact scores a term's weight when its sentence
         holds it, ``CONTEXT_CREDIT`` of it when only its neighbours or title do.
         """
         ordered = sorted(terms, key=lambda t: t[2])
         touched: list[np.ndarray] = []
         loaded = 0
         complete = True
-        for term, weight, _df in ordered:
+        for term, weight, df in ordered:
             if budget is not None and loaded >= budget:
                 complete = False
                 break
+            if budget is not None and touched and loaded + _LIST_PER_DF * df > budget:
+                # Likely too long: its length first, so a very long list is skipped without reading it.
+                size = conn.execute("select sum(n) from postings where term = ?", [term]).fetchone()[0] or 0
+                if loaded + size > budget and size > BOOST_ONLY_UP_TO * budget:
+                    complete = False
+                    break
             rows = conn.execute("select ids from postings where term = ?", [term]).fetchall()
             if not rows:
                 continue
             raw = np.frombuffer(rows[0][0] if len(rows) == 1 else b"".join(r[0] for r in rows), dtype=np.uint32)
             if not len(raw):
                 continue
+            over = budget is not None and bool(touched) and loaded + len(raw) > budget
+            if over and len(raw) > BOOST_ONLY_UP_TO * budget:  # (budget is not None when over)
+                complete = False
+                break
+            if over:
+                # The rarer terms found candidates and this list would overshoot the budget: it adds
+                # its weight to those only (no new candidates), and the commoner terms are skipped.
+                self._boost(raw, weight)
+                complete = False
+                loaded += len(raw)
+                break
             ids = (raw >> 1).astype(np.intp)
             self._fit(int(ids.max()) + 1)
             scores = self.scores

@@ -447,12 +447,15 @@ class FactService:
     def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
         vocabulary = self.vocabulary.for_scope(scope)  # counts of what this scope sees, nothing else
         analysed = analyse_question(question, self.aliases(scope), vocabulary)
-        candidates, complete = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator)
+        candidates, hits = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator)
         ranked = score_candidates(analysed, candidates, vocabulary)
-        if not complete and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
+        wider = DEFAULT_BUDGET * WIDER_SEARCH
+        if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
             # The rarest words found no fact covering much of the question: read further, once.
+            # (Only the first list may overshoot a budget: when it alone filled the wider one,
+            # the wider search would read exactly what this one did.)
             candidates, _ = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator,
-                                             budget=DEFAULT_BUDGET * WIDER_SEARCH)
+                                             budget=wider)
             ranked = score_candidates(analysed, candidates, vocabulary)
         return analysed, ranked
 
