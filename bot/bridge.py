@@ -71,18 +71,3 @@ class EngineBridge:
             except Exception:
                 log.exception("closing the fact engine failed")
         executor.shutdown(wait=True)
-
-    def close_sync(self) -> None:
-        """Close from outside a running loop (last-resort clean-up)."""
-        if self._closed:
-            return
-        self._closed = True
-        executor, service = self._executor, self._service
-        self._service = None
-        if executor is not None:
-            if service is not None:
-                try:
-                    executor.submit(service.close).result()
-                except Exception:
-                    log.exception("closing the fact engine failed")
-            executor.shutdown(wait=True)

@@ -261,10 +261,6 @@ def _join_within(lines: Sequence[str], limit: int) -> str:
     return "\n".join(out)
 
 
-def embed_size(embed: discord.Embed) -> int:
-    """Characters Discord counts towards the 6000 total."""
-    return len(embed)
-
 
 def fit(embed: discord.Embed) -> discord.Embed:
     """Enforce every embed limit: clip each part, drop trailing fields until the total fits."""

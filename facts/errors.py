@@ -19,10 +19,6 @@ class FactNotFound(FactbotError):
     """No fact with that id is visible from where it was asked."""
 
 
-class NotAllowed(FactbotError):
-    """The actor may not make this change (for example a shared-corpus edit by a non-owner)."""
-
-
 class VersionConflict(FactbotError):
     """The fact changed since the caller read it; re-read and try again."""
 

@@ -122,12 +122,6 @@ VISIBLE_SQL = """
 """
 
 
-def fts_query(terms: set[str]) -> str:
-    """An FTS5 OR-query of quoted terms: user text never becomes FTS5 syntax."""
-    safe = sorted(t for t in terms if t and re.fullmatch(r"[a-z0-9]+", t))
-    return " OR ".join(f'"{t}"' for t in safe)
-
-
 def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
     """(term, weight, document frequency) to look up for a question: per concept, its alias keys
     (facts were indexed with them) and the rarest word of each other alternative, at the concept's weight."""

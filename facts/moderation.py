@@ -14,9 +14,9 @@ from facts.aliases import AliasTable
 from facts.attribution import find_speaker
 from facts.dates import resolve_sentence_dates
 from facts.entities import find_entities
-from facts.errors import FactNotFound, InvalidEdit, NotAllowed, VersionConflict
+from facts.errors import InvalidEdit, VersionConflict
 from facts.indexing import index_terms, join_terms
-from facts.models import SHARED_SCOPE, ChangeResult, Fact, HistoryEntry
+from facts.models import ChangeResult, Fact, HistoryEntry
 from facts.postings import add_postings
 from facts.repository import load_facts, override_of, raw_fact
 from facts.store import utc_now
@@ -190,15 +190,4 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
     return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)
 
 
-def require_shared_permission(scope: int, may_change_shared: bool) -> None:
-    """Raise NotAllowed when a change would touch the shared corpus without the right to."""
-    if scope == SHARED_SCOPE and not may_change_shared:
-        raise NotAllowed("Only the bot's owners can change the shared corpus.")
-
-
-def ensure_exists(db: Database, fact_id: int, scope: int) -> None:
-    """Raise FactNotFound unless the fact is visible in ``scope``."""
-    raw_fact(db.conn, fact_id, scope)
-
-
-__all__ = ["FactNotFound", "add_fact", "edit_fact", "ensure_exists", "require_shared_permission", "set_status"]
+__all__ = ["add_fact", "edit_fact", "set_status"]

@@ -113,7 +113,7 @@ class Question:
 _QUESTION_WORD_TYPOS = {
     "wich": "which", "whcih": "which", "whihc": "which", "wat": "what", "waht": "what", "whta": "what",
     "hwo": "who", "woh": "who", "wehre": "where", "whre": "where", "wher": "where", "wen": "when",
-    "whn": "when", "wehn": "when", "hw": "how", "hwo many": "how many", "y": "why", "wy": "why",
+    "whn": "when", "wehn": "when", "hw": "how", "y": "why", "wy": "why",
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO, TypeVar
 from facts import moderation, portability, repository
 from facts.aliases import AliasTable, bundled_alias_table
 from facts.answering import compose
-from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput, NotAllowed
+from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
 from facts.matching import Scored, fetch_candidates, score_candidates
 from facts.models import (
@@ -496,10 +496,6 @@ class FactService:
             ).last_pk
             return ReviewItem(item_id, kind, text, fact_id, scope, channel_id, now, "open")
 
-    def check_shared_change(self, guild_id: int | None, may_change_shared: bool) -> None:
-        """Raise NotAllowed when a change aimed at the shared corpus comes from someone who may not."""
-        if guild_id is None and not may_change_shared:
-            raise NotAllowed("Only the bot's owners can change the shared corpus.")
 
 
 __all__ = ["SHARED_SCOPE", "Fact", "FactService"]

@@ -81,13 +81,3 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The English Snowball stem of one lower-case word."""
     return _STEMMER.stemWord(word)
-
-
-def content_words(text: str) -> list[str]:
-    """Words that carry topic: not stopwords, not question words."""
-    return [w for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
-
-
-def is_number(token: str) -> bool:
-    """True for tokens such as 32, 1990, 1,000 (already split), 3.5."""
-    return token.replace(",", "").replace(".", "").isdigit()
