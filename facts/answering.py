@@ -17,10 +17,6 @@ SUGGESTION_LIMIT = 3
 _WORD = re.compile(r"[\w'’-]+")
 
 
-def _asked(text: str, question: Question) -> bool:
-    return question.mentions(text)
-
-
 def _anchor_positions(question: Question, text: str) -> list[int]:
     """Character positions in ``text`` of words the question also uses."""
     terms = question.all_terms()
@@ -39,7 +35,7 @@ def _closest(spans: list[tuple[int, int]], anchors: list[int]) -> tuple[int, int
 def _entity_spans(fact: Fact, kinds: frozenset[str], question: Question) -> list[tuple[int, int]]:
     spans = []
     for entity_text, kind in fact.entities:
-        if kind in kinds and not _asked(entity_text, question):
+        if kind in kinds and not question.mentions(entity_text):
             start = fact.text.find(entity_text)
             if start >= 0:
                 spans.append((start, start + len(entity_text)))
@@ -55,17 +51,17 @@ def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
         mention = find_date_answer(text, reference=reference)
         return (mention.start, mention.end) if mention else None
     if question.kind == "how-many":
-        quantities = [(q.start, q.end) for q in find_quantities(text) if not _asked(q.text, question)]
+        quantities = [(q.start, q.end) for q in find_quantities(text) if not question.mentions(q.text)]
         return _closest(quantities, anchors)
     if question.kind == "where":
-        places = [(m.start(1), m.end()) for m in LOCATIVE_PHRASE.finditer(text) if not _asked(m.group(1), question)]
+        places = [(m.start(1), m.end()) for m in LOCATIVE_PHRASE.finditer(text) if not question.mentions(m.group(1))]
         return _closest(places, anchors) or _closest(_entity_spans(fact, frozenset({"place"}), question), anchors)
     wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
                                  if question.kind == "which" else frozenset())
     if not wanted:
         return None
     span = _closest(_entity_spans(fact, wanted, question), anchors)
-    if span is None and question.kind == "who" and fact.speaker and not _asked(fact.speaker, question):
+    if span is None and question.kind == "who" and fact.speaker and not question.mentions(fact.speaker):
         start = text.find(fact.speaker)
         if start >= 0:
             span = (start, start + len(fact.speaker))

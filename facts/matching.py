@@ -180,7 +180,6 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
 def type_fit(question: Question, candidate: Candidate) -> float:
     """How well a fact can hold the kind of answer the question wants (1.0 = it can)."""
     text = candidate.text
-    asked = {c.label for c in question.concepts}
     kind = question.kind
     if kind == "when":
         if candidate.event_date or _DATE_WORD.search(text):
@@ -188,6 +187,7 @@ def type_fit(question: Question, candidate: Candidate) -> float:
         return NEAR_FIT if candidate.context_terms & _MONTH_STEMS else NO_FIT
     if kind == "how-many":
         undated = _DATE_EXPRESSION.sub(" ", text)
+        asked = {c.label for c in question.concepts}
         numbers = [m for m in _NUMBER.finditer(undated) if m.group().lower() not in asked]
         if not numbers:
             return NO_FIT
@@ -201,8 +201,8 @@ def type_fit(question: Question, candidate: Candidate) -> float:
     if kind == "why":
         return 1.0 if _CAUSAL.search(text) else WEAK_FIT
     if question.wanted:
-        fresh = [e for e, k in candidate.entities if k in question.wanted and not _entity_asked(e, question)]
-        if kind == "who" and candidate.speaker and not _entity_asked(candidate.speaker, question):
+        fresh = [e for e, k in candidate.entities if k in question.wanted and not question.mentions(e)]
+        if kind == "who" and candidate.speaker and not question.mentions(candidate.speaker):
             fresh.append(candidate.speaker)
         if fresh:
             return 1.0
@@ -254,10 +254,6 @@ def _counts_noun(text: str, end: int, counted: tuple[str, ...]) -> bool:
     following = words(text[end : end + 60])[:4]
     terms = {stem(w) for w in following} | {w for w in following}
     return bool(terms & set(counted)) or any(k.startswith("zz") and k in counted for k in terms)
-
-
-def _entity_asked(entity: str, question: Question) -> bool:
-    return question.mentions(entity)
 
 
 def _dates_agree(question: Question, candidate: Candidate) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from facts.aliases import AliasTable
 from facts.errors import InvalidQuestion
@@ -91,6 +92,11 @@ class Question:
         """Every term any alternative uses (for candidate retrieval)."""
         return {t for c in self.concepts for alt in c.alternatives for t in alt}
 
+    @cached_property
+    def asked_terms(self) -> frozenset[str]:
+        """The question's own terms: its alternatives and the stems of its words (read after analysis)."""
+        return frozenset(self.all_terms() | {stem(w) for w in words(self.text)})
+
     def mentions(self, name: str) -> bool:
         """True when the question already names ``name`` (so it cannot be the answer).
 
@@ -100,7 +106,7 @@ class Question:
         known = self._asked_cache.get(name)
         if known is None:
             terms = set(index_terms(name, self.aliases)) if self.aliases else {stem(w) for w in words(name)}
-            asked = self.all_terms() | {stem(w) for w in words(self.text)}
+            asked = self.asked_terms
             plain = {t for t in terms if not t.startswith("zz")}
             numbers = {t for t in plain if t[:1].isdigit()}
             known = bool(terms) and numbers <= asked and (
