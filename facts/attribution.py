@@ -20,15 +20,12 @@ from __future__ import annotations
 import re
 
 from facts.entities import find_entities
+from facts.text import word_list
 
 __all__ = ["find_speaker"]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_VERBS = _words(
+_VERBS = word_list(
     """said says say stated states told tells announced announces warned warns confirmed confirms
     reported reports revealed reveals claimed claims added adds noted notes echoed echoes disclosed
     discloses declared declares insisted insists argued argues explained explains wrote writes asked
@@ -40,28 +37,28 @@ _VERBS = _words(
     concludes recalled recalls suggested suggests cautioned cautions briefed informed assured assures
     maintained maintains countered counters testified testifies"""
 )
-_INVERTIBLE = _words(
+_INVERTIBLE = word_list(
     "said says added adds asked asks wrote writes warned noted explained stated continued replied"
 )
 # Verb occurrences as they appear after str.split(): "said", "said,", "said:" ...
 _VERB_TOKENS = frozenset(v + tail for v in _VERBS for tail in ("", ",", ".", ":", ";"))
-_NOUN_AFTER = _words("have has had are were is was will would could can to of from about by")
-_DETERMINERS = _words(
+_NOUN_AFTER = word_list("have has had are were is was will would could can to of from about by")
+_DETERMINERS = word_list(
     "the a an his her its their our my your this that these those one two three several some many both each"
 )
-_TRAILING_SKIP = _words(
+_TRAILING_SKIP = word_list(
     """has have had also previously recently reportedly publicly later earlier again repeatedly then
     already further once first initially subsequently separately similarly likewise both jointly
     officially formally openly privately today yesterday on monday tuesday wednesday thursday friday
     saturday sunday last week night this morning afternoon evening even still just"""
 )
-_LEADING_SKIP = _words("both and but however so also then meanwhile yet while even moreover still now")
-_CLAUSE_WORDS = _words(
+_LEADING_SKIP = word_list("both and but however so also then meanwhile yet while even moreover still now")
+_CLAUSE_WORDS = word_list(
     """that which who whom whose when where if because while although though is are was were be been
     being not would could should will can may might must do does did to than as since after before
     it they we i you there what how why whether unless until"""
 )
-_ROLE_NOUNS = _words(
+_ROLE_NOUNS = word_list(
     """officials official analysts analyst experts expert sources source police witnesses witness
     residents resident authorities diplomats diplomat lawmakers lawmaker prosecutors prosecutor
     investigators investigator researchers researcher scientists scientist doctors doctor spokesperson
@@ -71,8 +68,8 @@ _ROLE_NOUNS = _words(
     regulators regulator company firm group campaigners monitors media newspaper agencies ministries
     department office council committee commission service"""
 )
-_PERSON_PRONOUNS = _words("he she him her")
-_OTHER_PRONOUNS = _words("it they we i you one someone nobody everyone")
+_PERSON_PRONOUNS = word_list("he she him her")
+_OTHER_PRONOUNS = word_list("it they we i you one someone nobody everyone")
 _SOURCE_NOUNS = re.compile(
     r"^(?:an?|the)\s+(?:\w+\s+)?(?:statement|report|study|survey|analysis|assessment|estimate|estimates|"
     r"announcement|post|release|data|figures|document|documents|letter|filing|memo|transcript)\s+"

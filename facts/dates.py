@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from facts.text import word_list
+
 __all__ = ["DateMention", "find_date_answer", "find_dates", "resolve_sentence_dates"]
 
 Granularity = Literal["day", "month", "year", "range"]
@@ -53,10 +55,6 @@ class DateMention:
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _MONTH_NUMBER = {
@@ -117,11 +115,11 @@ _NUMBER = re.compile(r"\d+")
 _SPLIT_RANGE = re.compile(rf"{_TO}|\s+and\s+")
 _WORD_SPLIT = re.compile(r"[-\s]+")
 _PREV_WORD = re.compile(r"([A-Za-z]+)[\s-]*$")
-_MONTH_PREPS = _words(
+_MONTH_PREPS = word_list(
     "in since by until till of from through throughout before after during early mid late last next "
     "this between and or to around"
 )
-_YEAR_PREPS = _words(
+_YEAR_PREPS = word_list(
     "in since by until till of from through throughout before after during around circa early mid late "
     "year to and between spring summer autumn fall winter"
 )
@@ -303,7 +301,7 @@ def _resolve(
 _DIGIT_RUN = re.compile(r"\d+")
 _NAME_ANCHOR = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)")
 _KEYWORDS = ("day", "week", "month", "year", "night", "morning", "afternoon", "evening", "tomorrow")
-_PREFIX_WORDS = _words(
+_PREFIX_WORDS = word_list(
     "between from the that a an this last next earlier later early mid late very same of couple few several "
     "one two three four five six seven eight nine ten eleven twelve"
 )

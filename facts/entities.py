@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Literal
 
 from facts.dates import find_dates
+from facts.text import word_list
 
 __all__ = ["Entity", "EntityKind", "find_entities", "find_quantities"]
 
@@ -45,10 +46,6 @@ class Entity:
     end: int
     text: str
     kind: EntityKind
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 def _load_gazetteer() -> dict[str, str]:
@@ -70,7 +67,7 @@ def _load_gazetteer() -> dict[str, str]:
 _GAZETTEER = _load_gazetteer()
 _MAX_GAZ_TOKENS = max(len(name.split()) for name in _GAZETTEER)
 
-_ORG_WORDS = _words(
+_ORG_WORDS = word_list(
     """Agency Service Services Ministry Department Institute Institution Council Duma Parliament Congress
     Senate Assembly Pentagon Kremlin Army Navy Marines Guard Guards Party University College School
     Academy Inc Inc. Corp Corp. Co. Ltd Ltd. LLC PLC Plc Group Company Bank Fund Organization
@@ -81,15 +78,15 @@ _ORG_WORDS = _words(
     Museum Agency Secretariat Directorate Inspectorate Commissariat Chamber Society Trust Partners
     Industries Technologies Systems Labs Laboratories Observatory Times Herald Gazette Tribune"""
 )
-_PLACE_WORDS = _words(
+_PLACE_WORDS = word_list(
     """City County Province Oblast Region Island Islands River Sea Ocean Mountains Mountain Valley Strait
     Gulf Bay Lake Peninsula Desert Coast Heights Strip Krai District Governorate Prefecture Canal Square
     Street Avenue Airport Port Harbor Harbour Bridge Falls Park Plain Plateau Basin Delta Territory
     Territories Emirate Republic Kingdom"""
 )
-_PLACE_AFTER = _words("region province oblast city county district state village town area border coast krai")
-_PLACE_BEFORE = _words("in near into across outside inside throughout toward towards around from")
-_TITLE_WORDS = _words(
+_PLACE_AFTER = word_list("region province oblast city county district state village town area border coast krai")
+_PLACE_BEFORE = word_list("in near into across outside inside throughout toward towards around from")
+_TITLE_WORDS = word_list(
     """President Vice-President Secretary Minister Premier Chancellor Prime Gen. General Mr. Mrs. Ms. Mr
     Mrs Ms Dr. Dr Prof. Professor Sen. Senator Rep. Representative Gov. Governor Mayor King Queen Prince
     Princess Pope Ambassador Adm. Admiral Col. Colonel Lt. Lieutenant Capt. Captain Sgt. Sergeant Maj.
@@ -97,13 +94,13 @@ _TITLE_WORDS = _words(
     Spokesman Spokeswoman Leader Speaker Secretary-General Sheikh Emir Sultan Archbishop Bishop
     Cardinal Rabbi Imam Ayatollah Sir Dame Lord Lady President-elect CEO Attorney Marshal Field"""
 )
-_PORTFOLIO_WORDS = _words(
+_PORTFOLIO_WORDS = word_list(
     """State Defense Defence Foreign Affairs Finance Interior Home Justice Energy Health Trade Economy
     Economic Education Transport Agriculture Labor Labour Treasury Commerce Security National Homeland
     Deputy Vice Acting Former Executive Operating Officer Press Supreme Grand High General Senior First
     Crown Environment Culture Climate Development Information Intelligence Armed Forces Military"""
 )
-_ROLE_BEFORE = _words(
+_ROLE_BEFORE = word_list(
     """leader representative spokesperson spokesman spokeswoman minister president secretary chancellor
     official envoy ambassador commander general director chief premier senator governor mayor
     prosecutor judge lawyer attorney analyst researcher professor economist activist journalist
@@ -112,7 +109,7 @@ _ROLE_BEFORE = _words(
     king queen prince princess pope cleric blogger politician diplomat negotiator adviser advisor
     aide colonel lieutenant sergeant major admiral officer soldier pilot banker investor billionaire"""
 )
-_FUNCTION_WORDS = _words(
+_FUNCTION_WORDS = word_list(
     """The A An This That These Those It Its In On At By For From With Without To Of As After Before
     When While If Although Though Because Since Despite During Until Unless Once Whether And But Or
     Nor So Yet However Meanwhile Also Then Now Still Thus Therefore Moreover Furthermore Indeed
@@ -122,12 +119,12 @@ _FUNCTION_WORDS = _words(
     Between Against Following Regarding Including Like Unlike Only Even Just More Less Asked Speaking
     Separately Additionally Overall First Second Third Finally Please Yes Mr Mrs"""
 )
-_DATE_WORDS = _words(
+_DATE_WORDS = word_list(
     """January February March April May June July August September October November December Jan Jan.
     Feb Feb. Mar Mar. Apr Apr. Jun Jul Aug Aug. Sep Sep. Sept Sept. Oct Oct. Nov Nov. Dec Dec. Monday
     Tuesday Wednesday Thursday Friday Saturday Sunday"""
 )
-_CONNECTORS = _words("of for de del da di du la le van von der bin al el the &")
+_CONNECTORS = word_list("of for de del da di du la le van von der bin al el the &")
 _COMMON_SUFFIXES = (
     "tion", "sion", "ment", "ness", "ity", "ing", "ed", "ly", "ous", "ive", "al", "ance", "ence", "ism",
     "ist", "ists", "ers", "ies",
@@ -150,12 +147,12 @@ _NUMBER_WORD = (
     r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 )
-_APPROX_1 = _words("nearly almost about around approximately roughly some over estimated")
+_APPROX_1 = word_list("nearly almost about around approximately roughly some over estimated")
 _APPROX_2 = frozenset(
     {"more than", "less than", "fewer than", "at least", "at most", "up to", "just over", "just under"}
 )
 _APPROX_3 = frozenset({"as many as", "as much as"})
-_STOP_UNIT = _words(
+_STOP_UNIT = word_list(
     """of the and or to in on at for after before from with by that which who as than is are was were has
     had have be been will would could should may might more less per a an it its this these ago later
     earlier since into over under between among during while when if but not no so also"""
@@ -220,7 +217,7 @@ def _looks_common(token: str) -> bool:
     return lower.endswith("s") and lower[:-1].endswith(_PLURAL_STEMS)
 
 
-_NAME_PARTICLES = _words("da de del der di du dos das la le van von bin al el")
+_NAME_PARTICLES = word_list("da de del der di du dos das la le van von bin al el")
 
 
 def _is_name(tokens: list[str]) -> bool:
@@ -255,7 +252,7 @@ def _word_after(text: str, end: int) -> str:
 
 
 _ABBREVIATION_END = re.compile(r"(?:^|\.)[A-Za-z]\.$")
-_SPEECH_AFTER = _words(
+_SPEECH_AFTER = word_list(
     "said says stated states told tells added adds warned warns noted notes announced announces "
     "confirmed confirms claimed claims argued insisted wrote writes explained replied declared"
 )

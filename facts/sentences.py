@@ -20,35 +20,33 @@ from __future__ import annotations
 
 import re
 
+from facts.text import word_list
+
 __all__ = ["SENTENCE_STARTERS", "split_sentences"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _BOUNDARY = re.compile(r"(?:\.{2,}|…|[.!?]+)[\"'”’»)\]]*(?=\s|$)")
 _NEXT = re.compile(r"\s*([\"'“‘«(\[]*)(\S*)")
 
 # Never sentence-final (when followed by a capitalised word, it is a name or a title).
-_NEVER_FINAL = _words(
+_NEVER_FINAL = word_list(
     """mr mrs ms messrs dr prof sen sens rep reps gov gen lt col maj capt cpt sgt adm cmdr cdr
     brig rev fr hon pres supt insp det atty amb ald sr-lt st ste mt ft vs v e.g i.e cf viz
     approx ca"""
 )
 # Before a number these do not end a sentence: "No. 5", "Oct. 24", "p. 12", "Vol. 3".
-_BEFORE_NUMBER = _words(
+_BEFORE_NUMBER = word_list(
     """no nos nr vol vols p pp fig figs art arts sec ch para pt pts ex op jan feb mar apr jun jul
     aug sep sept oct nov dec approx ca c est rm ste"""
 )
 # Can end a sentence; split only when a common sentence starter follows.
 # Case-sensitive: "Sat." is an abbreviation, "sat." is a verb.
-_AMBIGUOUS = _words(
+_AMBIGUOUS = word_list(
     """Inc Corp Co Ltd LLC Plc PLC Bros Jr Sr Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon
     Tue Tues Wed Thu Thur Thurs Fri Sat Sun a.m p.m A.M P.M etc al Dept Univ Assn Ave Blvd Rd"""
 )
 
-SENTENCE_STARTERS = _words(
+SENTENCE_STARTERS = word_list(
     """the a an it its it's he she they we i you his her their our my your this that these those
     there here in on at but and or so yet however meanwhile also after before when while as if
     though although since because despite during for from by with without to of under over

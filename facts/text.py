@@ -81,3 +81,8 @@ def words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """The English Snowball stem of one lower-case word."""
     return _STEMMER.stemWord(word)
+
+
+def word_list(text: str) -> frozenset[str]:
+    """A frozenset of the whitespace-separated words of a literal word list (for module constants)."""
+    return frozenset(text.split())
