@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 
 from facts.text import words
@@ -107,14 +108,21 @@ class AliasTable:
         return keys
 
 
-def bundled_alias_table(extra: Iterable[tuple[str, str]] = ()) -> AliasTable:
-    """The bundled alias groups plus ``extra`` (term, means) pairs."""
+@lru_cache(maxsize=1)
+def _bundled() -> AliasTable:
+    """The groups and opposites of ``data/aliases.json``, parsed once per process."""
     data = json.loads(resources.files("facts").joinpath("data/aliases.json").read_text(encoding="utf-8"))
     table = AliasTable()
     for group in data["groups"]:
         table.add_group(group)
     for first, second in data.get("opposites", []):
         table.add_opposites(first, second)
+    return table
+
+
+def bundled_alias_table(extra: Iterable[tuple[str, str]] = ()) -> AliasTable:
+    """The bundled alias groups plus ``extra`` (term, means) pairs, as a table of its own."""
+    table = _bundled().copy()
     for term, means in extra:
         table.add_alias(term, means)
     return table
