@@ -117,7 +117,7 @@ def build_lexicon(seed: int = SEED, size: int = 400_000, exponent: float = 1.07)
     cumulative = list(itertools.accumulate(1.0 / (rank + 2.7) ** exponent for rank in range(len(words))))
     surnames = sorted({_invent(rng, (2, 3)).capitalize() for _ in range(30_000)})
     rng.shuffle(surnames)
-    from facts.entities import _GAZETTEER
+    from facts.analysis.entities import _GAZETTEER
 
     real_places = sorted(name.title() for name, kind in _GAZETTEER.items() if kind == "place" and " " not in name)
     invented = [_invent(rng, (2, 3)).capitalize() + rng.choice(_PLACE_TAILS) for _ in range(20_000)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from facts.dates import find_date_answer
-from facts.entities import find_quantities
+from facts.analysis.dates import find_date_answer
+from facts.analysis.entities import find_quantities
+from facts.analysis.text import stem
 from facts.matching import LOCATIVE_PHRASE, Scored
 from facts.models import Answer, Fact
 from facts.question import Question
-from facts.text import stem
 
 RELATED_LIMIT = 2
 SUGGESTION_LIMIT = 3

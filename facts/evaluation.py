@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from facts.analysis.text import STOPWORDS, fold, words
 from facts.errors import FactbotError
 from facts.models import Answer
-from facts.text import STOPWORDS, fold, words
 
 
 @dataclass

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from facts.aliases import AliasTable
-from facts.attribution import find_speaker
-from facts.dates import resolve_sentence_dates
+from facts.analysis.aliases import AliasTable
+from facts.analysis.attribution import find_speaker
+from facts.analysis.dates import resolve_sentence_dates
+from facts.analysis.entities import find_entities
+from facts.analysis.indexing import index_terms, join_terms
+from facts.analysis.sentences import split_sentences
 from facts.documents import DocumentMeta, decode_document, parse_document, split_paragraphs
-from facts.entities import find_entities
 from facts.errors import IngestError
-from facts.indexing import index_terms, join_terms
 from facts.models import IngestReport
 from facts.postings import add_postings
-from facts.sentences import split_sentences
 from facts.store import utc_now
 from facts.vocabulary import add_counts
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
+from facts.analysis.text import stem, words
 from facts.postings import DEFAULT_BUDGET, Accumulator, Hits
 from facts.question import Concept, Question
-from facts.text import stem, words
 from facts.vocabulary import VocabularyView
 
 CANDIDATE_LIMIT = 30

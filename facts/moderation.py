@@ -10,17 +10,17 @@ import json
 
 from sqlite_utils import Database
 
-from facts.aliases import AliasTable
-from facts.attribution import find_speaker
-from facts.dates import resolve_sentence_dates
-from facts.entities import find_entities
+from facts.analysis.aliases import AliasTable
+from facts.analysis.attribution import find_speaker
+from facts.analysis.dates import resolve_sentence_dates
+from facts.analysis.entities import find_entities
+from facts.analysis.indexing import index_terms, join_terms
+from facts.analysis.text import clean, words
 from facts.errors import InvalidEdit, VersionConflict
-from facts.indexing import index_terms, join_terms
 from facts.models import ChangeResult, Fact, HistoryEntry
 from facts.postings import add_postings
 from facts.repository import load_facts, override_of, raw_fact
 from facts.store import utc_now
-from facts.text import clean, words
 from facts.vocabulary import add_counts
 
 MAX_FACT_CHARS = 1000

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from facts.aliases import AliasTable
+from facts.analysis.aliases import AliasTable
+from facts.analysis.indexing import index_terms
+from facts.analysis.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
 from facts.errors import InvalidQuestion
-from facts.indexing import index_terms
-from facts.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
 from facts.vocabulary import VocabularyView
 
 MAX_QUESTION_CHARS = 1000

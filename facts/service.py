@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from facts import moderation, portability, repository
-from facts.aliases import AliasTable, bundled_alias_table
+from facts.analysis.aliases import AliasTable, bundled_alias_table
+from facts.analysis.text import clean, stem, storable, words
 from facts.answering import compose
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
@@ -37,7 +38,6 @@ from facts.models import (
 from facts.postings import DEFAULT_BUDGET, Accumulator
 from facts.question import Question, analyse_question
 from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
-from facts.text import clean, stem, storable, words
 from facts.vocabulary import Vocabulary
 
 SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"

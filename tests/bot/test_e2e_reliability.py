@@ -256,7 +256,7 @@ async def test_the_token_never_reaches_logs_or_the_console(
     env = {"PYTHONPATH": str(Path(__file__).resolve().parents[2]), "DISCORD_TOKEN": wrong,
            "FACTBOT_DISCORD_API_URL": discord_stand_in.api_url, "FACTBOT_DISCORD_GATEWAY_URL":
            discord_stand_in.gateway_url, "FACTBOT_LOG_LEVEL": "DEBUG", "PATH": "/usr/bin:/bin"}
-    run = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot.cli", "--db", "t.db", "run"],
+    run = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "cli.main", "--db", "t.db", "run"],
                                   cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == launcher.EXIT_CONFIG, run.stderr[-2000:]
     assert wrong not in run.stdout + run.stderr and wrong.split(".")[-1] not in run.stderr

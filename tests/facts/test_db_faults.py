@@ -47,7 +47,7 @@ def factbot(*args: str, cwd: Path, file_size_limit: int | None = None) -> subpro
         if file_size_limit is not None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=120, env=clean_env(REPO_ROOT), preexec_fn=limit)
 
 

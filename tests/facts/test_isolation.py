@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from facts.analysis.text import stem
 from facts.errors import FactbotError, VersionConflict
 from facts.models import SHARED_SCOPE
 from facts.service import FactService
-from facts.text import stem
 from tests.fuzzing import injected
 from tests.helpers import CITY_REPORT, TRADE_REPORT
 

@@ -1,23 +1,43 @@
-"""The engine stays Discord-free: nothing in facts/ or config/ imports discord."""
+"""Layering: the engine stays Discord-free, the analysis stays pure, front ends sit on top.
+
+- nothing in facts/ or config/ imports discord, the bot or the command line;
+- facts/analysis/ (rule-based text analysis) imports nothing else from facts/;
+- cli/ may use bot/ (``factbot run`` starts it), bot/ never imports cli/.
+"""
 
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
 from tests.helpers import REPO_ROOT
 
 
-@pytest.mark.parametrize("package", ["facts", "config"])
-def test_engine_packages_never_import_discord(package: str) -> None:
-    offenders = []
+def _imports(package: str) -> list[tuple[Path, str]]:
+    found = []
     for path in (REPO_ROOT / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
             if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("discord", "bot")]
+                found += [(path, a.name) for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found += [(path, node.module)]
+    return found
+
+
+@pytest.mark.parametrize("package", ["facts", "config"])
+def test_engine_packages_never_import_discord_bot_or_cli(package: str) -> None:
+    offenders = [f"{p.name}: {m}" for p, m in _imports(package) if m.split(".")[0] in ("discord", "bot", "cli")]
+    assert offenders == []
+
+
+def test_analysis_imports_nothing_else_from_facts() -> None:
+    offenders = [f"{p.name}: {m}" for p, m in _imports("facts/analysis")
+                 if m.startswith("facts.") and not m.startswith("facts.analysis")]
+    assert offenders == []
+
+
+def test_bot_never_imports_the_command_line() -> None:
+    offenders = [f"{p.name}: {m}" for p, m in _imports("bot") if m.split(".")[0] == "cli"]
     assert offenders == []

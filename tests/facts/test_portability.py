@@ -162,7 +162,7 @@ def test_export_import_and_backup_from_the_command_line(service: FactService, tm
     service.close()
 
     def factbot(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=tmp_path, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=tmp_path, capture_output=True,
                               text=True, timeout=120, env=clean_env(REPO_ROOT))
 
     exported = factbot("--db", str(service.path), "export", "all.jsonl")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from cli.render_text import format_answer
 from facts.errors import FactbotError
-from facts.render_text import format_answer
 from facts.service import FactService
 
 PROMPT = "factbot> "

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from facts.analysis.entities import Entity, find_entities, find_quantities
+from facts.analysis.sentences import split_sentences
 from facts.documents import decode_document, parse_document, split_paragraphs
-from facts.entities import Entity, find_entities, find_quantities
-from facts.sentences import split_sentences
+from tests.helpers import REPO_ROOT
 
-CORPUS = Path(__file__).resolve().parents[2] / "facts" / "data" / "corpus"
+CORPUS = REPO_ROOT / "facts" / "data" / "corpus"
 SAMPLE = CORPUS / "north-korean-troops-in-kursk.txt"
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import cli
+from cli import main as cli
 from facts.service import FactService
 from tests.fuzzing import NASTY, examples, question_text, tried
 from tests.helpers import REPO_ROOT
@@ -98,14 +98,14 @@ def test_the_real_process_survives_invalid_utf8_and_surrogates(
     stdin = b"\n".join([b"where is the ISW based", b"\xff\xfe\xfd broken \xc3", b"\xed\xa0\x80 lone surrogate",
                         *(item.encode("utf-8", "surrogatepass") for item in NASTY)]) + b"\n"
     run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--db", str(db), "ask", "--json", "-"], input=stdin,
+        [sys.executable, "-m", "cli.main", "--db", str(db), "ask", "--json", "-"], input=stdin,
         capture_output=True, timeout=120, cwd=tmp_path, env=env,
     )
     assert b"Traceback" not in run.stderr, run.stderr.decode(errors="replace")[-2000:]
     lines = run.stdout.decode("utf-8").splitlines()
     assert len(lines) >= 3 and all(json.loads(line)["question"] is not None for line in lines)
     argv = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--db", str(db), "ask", "--json", b"caf\xe9 \xff where is the ISW".decode(
+        [sys.executable, "-m", "cli.main", "--db", str(db), "ask", "--json", b"caf\xe9 \xff where is the ISW".decode(
             "utf-8", "surrogateescape")], capture_output=True, timeout=120, cwd=tmp_path, env=env,
     )
     assert b"Traceback" not in argv.stderr, argv.stderr.decode(errors="replace")[-2000:]

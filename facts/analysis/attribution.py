@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 
-from facts.entities import find_entities
-from facts.text import word_list
+from facts.analysis.entities import find_entities
+from facts.analysis.text import word_list
 
 __all__ = ["find_speaker"]
 

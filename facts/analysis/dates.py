@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from facts.text import word_list
+from facts.analysis.text import word_list
 
 __all__ = ["DateMention", "find_date_answer", "find_dates", "resolve_sentence_dates"]
 

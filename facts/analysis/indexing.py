@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from facts.aliases import AliasTable
-from facts.text import STOPWORDS, stem, words
+from facts.analysis.aliases import AliasTable
+from facts.analysis.text import STOPWORDS, stem, words
 
 
 def index_terms(text: str, aliases: AliasTable) -> list[str]:

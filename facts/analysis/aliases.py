@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from facts.text import words
+from facts.analysis.text import words
 
 MAX_PHRASE_WORDS = 6
 

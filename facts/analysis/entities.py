@@ -18,7 +18,7 @@ possessive ``’s`` ends a run). Each run is typed from small general cues, in t
 7. anything else -> other.
 
 Within one text, a lone surname of a person named earlier is a person too. Months, weekdays
-and sentence-initial function words are not entities; dates are :mod:`facts.dates`' job.
+and sentence-initial function words are not entities; dates are :mod:`facts.analysis.dates`' job.
 Quantities (``1,000 troops``, ``$1.2 billion``, ``nearly 32 months``) have kind ``number``.
 """
 
@@ -27,11 +27,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib import resources
 from typing import Literal
 
-from facts.dates import find_dates
-from facts.text import word_list
+from facts.analysis.dates import find_dates
+from facts.analysis.text import word_list
 
 __all__ = ["Entity", "EntityKind", "find_entities", "find_quantities"]
 
@@ -49,7 +49,7 @@ class Entity:
 
 
 def _load_gazetteer() -> dict[str, str]:
-    data = json.loads((Path(__file__).parent / "data" / "places.json").read_text(encoding="utf-8"))
+    data = json.loads(resources.files("facts").joinpath("data/places.json").read_text(encoding="utf-8"))
     table: dict[str, str] = {}
     for key, kind in (
         ("demonyms", "nationality"),

@@ -16,13 +16,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from cli.console import run_console
+from cli.render_text import format_answer, format_fact, source_line
 from config import Settings, SettingsError, load_settings
-from facts.console import run_console
+from facts.analysis.text import storable
 from facts.errors import FactbotError
 from facts.evaluation import evaluate, load_questions
-from facts.render_text import format_answer, format_fact, source_line
 from facts.service import FactService
-from facts.text import storable
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from facts.text import word_list
+from facts.analysis.text import word_list
 
 __all__ = ["SENTENCE_STARTERS", "split_sentences"]
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from facts.dates import DateMention, find_date_answer, find_dates, resolve_sentence_dates
+from facts.analysis.dates import DateMention, find_date_answer, find_dates, resolve_sentence_dates
+from facts.analysis.sentences import split_sentences
 from facts.documents import decode_document, parse_document, split_paragraphs
-from facts.sentences import split_sentences
+from tests.helpers import REPO_ROOT
 
-CORPUS = Path(__file__).resolve().parents[2] / "facts" / "data" / "corpus"
+CORPUS = REPO_ROOT / "facts" / "data" / "corpus"
 SAMPLE = CORPUS / "north-korean-troops-in-kursk.txt"
 REF = date(2024, 10, 25)  # a Friday
 

@@ -19,7 +19,7 @@ def factbot(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str]
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
     base["PYTHONPATH"] = str(REPO_ROOT)
     base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=cwd, input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=cwd, input=stdin, capture_output=True,
                           text=True, timeout=120, env=base)
 
 
@@ -113,7 +113,7 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path) -> None:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
     base["PYTHONPATH"] = str(REPO_ROOT)
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ask", "-"], cwd=tmp_path, env=base, text=True,
+        [sys.executable, "-m", "cli.main", "ask", "-"], cwd=tmp_path, env=base, text=True,
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stdin is not None
