@@ -27,3 +27,10 @@ TRADE_REPORT = """Brazilian officials announced on Tuesday that soybean exports 
 Agriculture Minister Carlos Favaro told reporters in Brasília that the harvest had been the largest on record.
 Argentina, a regional competitor, suffered a severe drought that cut its output by nearly half.
 """
+
+
+def clean_env(repo: Path) -> dict[str, str]:
+    """The environment without factbot's or Discord's settings, with the repository importable."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
+    env["PYTHONPATH"] = str(repo)
+    return env

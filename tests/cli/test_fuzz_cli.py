@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,14 +17,7 @@ from hypothesis import strategies as st
 from cli import main as cli
 from facts.service import FactService
 from tests.fuzzing import NASTY, examples, question_text, tried
-from tests.helpers import REPO_ROOT
-
-
-def clean_env(repo: Path) -> dict[str, str]:
-    """The environment without factbot's or Discord's settings, with the repository importable."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
-    env["PYTHONPATH"] = str(repo)
-    return env
+from tests.helpers import REPO_ROOT, clean_env
 
 
 def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str, str]:

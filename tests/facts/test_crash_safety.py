@@ -24,9 +24,8 @@ from facts.models import SHARED_SCOPE
 from facts.postings import missing_entries
 from facts.service import FactService
 from facts.vocabulary import counter_key
-from tests.facts.test_fuzz_cli import clean_env
 from tests.fuzzing import injected
-from tests.helpers import CITY_REPORT, REPO_ROOT
+from tests.helpers import CITY_REPORT, REPO_ROOT, clean_env
 
 SEED = 20241025
 STATEMENT_KILLS = 14

@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 from facts.errors import DatabaseError, FactbotError
 from facts.service import FactService
 from tests.facts.test_crash_safety import large_document, vocabulary_in_step
-from tests.facts.test_fuzz_cli import clean_env
 from tests.fuzzing import examples, injected, tried
-from tests.helpers import CITY_REPORT, REPO_ROOT
+from tests.helpers import CITY_REPORT, REPO_ROOT, clean_env
 
 QUESTION = "where is the ISW based"
 

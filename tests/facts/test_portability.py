@@ -14,8 +14,7 @@ import pytest
 
 from facts.errors import DataFileError, VersionConflict
 from facts.service import FactService
-from tests.facts.test_fuzz_cli import clean_env
-from tests.helpers import CITY_REPORT, REPO_ROOT, TRADE_REPORT
+from tests.helpers import CITY_REPORT, REPO_ROOT, TRADE_REPORT, clean_env
 
 GUILD_A, GUILD_B = 111, 222
 QUESTIONS = ["How much will the Riverton bridge cost?", "where is the ISW based", "Who is the mayor of Riverton?",
