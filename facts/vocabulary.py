@@ -113,6 +113,11 @@ def _order(shared_rowid: int | None, scoped_rowid: int | None) -> int:
     return shared_rowid if shared_rowid is not None else _SCOPED_LAST + (scoped_rowid or 0)
 
 
+MIN_FIXABLE_LENGTH = 4
+MAX_FIXABLE_LENGTH = 40
+"""No spelling fix for longer 'words': none is that long, and their deletion keys grow with the square of it."""
+
+
 def _fixable(term: str) -> bool:
     return not term.startswith("zz") and not term.isdigit()
 
@@ -235,7 +240,7 @@ class VocabularyView:
         edit of the stem (two for long ones; a swap counts as one), else, for long words, a stem
         that the written word nearly spells out ("construcion" -> "construct").
         """
-        if len(term) < 4:
+        if not MIN_FIXABLE_LENGTH <= len(term) <= MAX_FIXABLE_LENGTH:
             return None
         limit = 1 if len(term) < 8 else 2
         choices = self._near(term, limit)

@@ -106,3 +106,12 @@ def test_the_short_answer_is_the_number_asked_for(service: FactService) -> None:
     )
     assert service.ask("how many schools closed in port alder").answer == "14 schools"
     assert service.ask("how high did the river rise").answer == "3.2 metres"
+
+
+def test_a_question_that_is_one_very_long_word_is_answered_or_declined_not_an_error(news_service: FactService) -> None:
+    # 996 letters with no space: the spelling fixer must not try every deletion of it (too many SQL variables).
+    word = "said" * 249
+    answer = news_service.ask(word)
+    assert not answer.answered
+    facts, total = news_service.timeline(about=word)
+    assert facts == [] and total == 0
