@@ -5,9 +5,25 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The project's shared data beside the repository (``../shared``, or ``$FACTBOT_SHARED_DIR``): not in a clone.
 SHARED = Path(os.environ.get("FACTBOT_SHARED_DIR", REPO_ROOT.parent / "shared"))
-DEV_SET = SHARED / "eval" / "seed-dev.jsonl"
+DEV_SET_PARTS = ("eval", "seed-dev.jsonl")
+#: Set by ``.ci/run``: missing shared data (or Discord's OpenAPI spec) fails the run instead of skipping.
+REQUIRE_SHARED = "FACTBOT_REQUIRE_SHARED"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ``../shared``; the calling test is skipped (failed under ``$FACTBOT_REQUIRE_SHARED``) without it."""
+    path = SHARED.joinpath(*parts)
+    if path.is_file():
+        return path
+    where = "/".join(("../shared", *parts))
+    if os.environ.get(REQUIRE_SHARED, "").strip() not in ("", "0"):
+        pytest.fail(f"{where} is missing and {REQUIRE_SHARED} is set (set FACTBOT_SHARED_DIR to its folder)")
+    pytest.skip(f"needs the project's shared data {where}, which is not part of the repository")
 
 CITY_REPORT = """---
 title: Riverton council approves new bridge

@@ -28,6 +28,7 @@ from tests.loopback import (
     text_of,
 )
 from tests.loopback.limits import check_request
+from tests.loopback.spec import REQUIRE_VAR, spec_from_env
 
 CHANNEL_MESSAGES = "/channels/{channel_id}/messages"
 
@@ -453,7 +454,7 @@ async def test_invalid_bot_payload_answers_400_and_is_recorded(discord_stand_in:
         discord_stand_in.assert_no_violations()
     assert "data.content" in str(failure.value) and "embeds.0.title" in str(failure.value)
     taken = discord_stand_in.take_violations()
-    assert {v.kind for v in taken} >= {"schema", "limit"}
+    assert {v.kind for v in taken} >= ({"schema", "limit"} if discord_stand_in.schema_validated else {"limit"})
     discord_stand_in.assert_no_violations()
 
 
@@ -507,18 +508,46 @@ def test_validator_checks_embeds_snowflakes_and_multipart_payloads(discord_api_s
     assert [v.where for v in wrong] == ["tts"]
 
 
-def test_missing_spec_variable_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_without_the_spec_only_schema_validation_is_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.delenv(REQUIRE_VAR, raising=False)
+    assert spec_from_env() is None
+    assert not DiscordStandIn(default_scenario()).schema_validated
     with pytest.raises(SpecError, match=ENV_VAR):
         SpecValidator.from_env()
+    monkeypatch.setenv(REQUIRE_VAR, "1")  # what .ci/run sets: a missing spec is a failure, not a skip
     with pytest.raises(SpecError, match=ENV_VAR):
         DiscordStandIn(default_scenario())
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope.json"))
+    monkeypatch.delenv(REQUIRE_VAR)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope.json"))  # a wrong path given explicitly fails loudly
     with pytest.raises(SpecError, match="does not name a readable file"):
-        SpecValidator.from_env()
+        spec_from_env()
+    with pytest.raises(SpecError, match="does not name a readable file"):
+        DiscordStandIn(default_scenario())
 
 
-async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: DiscordStandIn) -> None:
+async def test_without_the_spec_documented_limits_still_answer_400() -> None:
+    """The limits checks do not depend on the spec: a stand-in without one still refuses a 2,001-character reply."""
+    bare = DiscordStandIn(default_scenario(), spec=None)
+    assert not bare.schema_validated
+    await bare.start()
+    undo = bare.point_discord_py()
+    try:
+        async with bare.run_bot(MiniBot()) as bot:
+            channel = bot.get_channel(bare.scenario.channel("a/general").id)
+            assert isinstance(channel, discord.TextChannel)
+            with pytest.raises(discord.HTTPException):
+                await channel.send("x" * 2001)
+            await channel.send("a fine message")
+    finally:
+        undo()
+        await bare.stop()
+    assert [(v.kind, v.where) for v in bare.take_violations()] == [("limit", "content")]
+
+
+async def test_stand_in_responses_match_the_documented_shapes(
+    discord_api_spec: SpecValidator, discord_stand_in: DiscordStandIn
+) -> None:
     """Self-check: what the stand-in answers validates against the spec's response schemas."""
     scenario = discord_stand_in.scenario
     async with discord_stand_in.run_bot(MiniBot()) as bot:
@@ -558,7 +587,7 @@ async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: 
         assert [m.id async for m in dm.channel.pins()] == [dm.id]
         await dm.unpin()
         await bot.tree.fetch_commands()
-    spec = discord_stand_in.spec
+    spec = discord_api_spec
     checked = set()
     for request in discord_stand_in.requests:
         if request.ok and request.response is not None:
