@@ -64,12 +64,19 @@ def configure_endpoints(settings: Settings) -> None:
 
 
 def default_bridge(settings: Settings) -> EngineBridge:
-    """The engine bridge over the configured database."""
+    """The engine bridge over the configured database (the sample corpus ingested into an empty one)."""
 
     def open_service():  # runs on the bridge's worker thread
         from facts.service import FactService
 
-        return FactService(settings.db_path, min_confidence=settings.min_confidence)
+        service = FactService(settings.db_path, min_confidence=settings.min_confidence)
+        try:
+            if service.ensure_sample_corpus():
+                log.info("built the sample database at %s from the bundled corpus", settings.db_path)
+        except BaseException:
+            service.close()
+            raise
+        return service
 
     return EngineBridge(open_service)
 

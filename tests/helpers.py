@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,23 @@ def clean_env(repo: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTBOT_", "DISCORD_"))}
     env["PYTHONPATH"] = str(repo)
     return env
+
+
+def copy_repository(target: Path) -> Path:
+    """Copy the repository's files (``git ls-files``, as they are in the working tree) into ``target``.
+
+    What a ``git clone`` of this tree would hold, uncommitted edits included. Skips the calling
+    test when git or the checkout is not there.
+    """
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed: cannot list the repository's files")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=REPO_ROOT, capture_output=True, timeout=60)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: cannot list the repository's files")
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO_ROOT
+from tests.helpers import copy_repository
 
 SUBSET = (
     "tests/bot/test_e2e_ask.py::test_ask_answers_publicly_with_a_sourced_embed",
@@ -32,25 +31,10 @@ SUBSET = (
 )
 
 
-def _tracked_files() -> list[str]:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed: cannot list the repository's files")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO_ROOT, capture_output=True, timeout=60)
-    if listed.returncode != 0:
-        pytest.skip("not a git checkout: cannot list the repository's files")
-    return [name for name in listed.stdout.decode().split("\0") if name]
-
-
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's files alone in an empty folder (nothing named ``shared`` beside them)."""
-    target = tmp_path_factory.mktemp("clone") / "factbot"
-    for name in _tracked_files():
-        source = REPO_ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
+    target = copy_repository(tmp_path_factory.mktemp("clone") / "factbot")
     assert not (target.parent / "shared").exists() and (target / "README.md").is_file()
     return target
 

@@ -1,7 +1,8 @@
 """The real entry points as a person starts them, against the loopback Discord, as subprocesses.
 
 ``factbot run`` (what ``make run`` runs) and ``python -m bot`` print each log line once (one
-handler), never discord.py's voice warnings (factbot has no voice), and keep the health status
+handler), never discord.py's voice warnings (factbot has no voice), build the sample database
+when there is none, and keep the health status
 that ``factbot doctor --health`` (Docker's HEALTHCHECK) reads: healthy while connected,
 unhealthy once the bot has stopped.
 """
@@ -74,7 +75,8 @@ async def doctor(env: dict[str, str], *args: str, cwd: Path) -> tuple[int, str]:
 async def test_one_line_per_event_no_voice_noise_and_health(
     entry: str, discord_stand_in: DiscordStandIn, db_path: Path, tmp_path: Path
 ) -> None:
-    env = bot_env(discord_stand_in, db_path)
+    fresh = entry == "python -m bot"  # this one starts on a new database: the sample corpus is built first
+    env = bot_env(discord_stand_in, tmp_path / "new.db" if fresh else db_path)
     process = await asyncio.create_subprocess_exec(
         sys.executable, *ENTRY_POINTS[entry], cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
@@ -96,6 +98,8 @@ async def test_one_line_per_event_no_voice_noise_and_health(
     events = Counter(match.groups() for line in running.lines if (match := LOG_LINE.search(line)))
     assert events[("bot.client", f"ready as user {discord_stand_in.scenario.bot.id} in 2 servers")] == 1, output
     assert ("bot.launcher", "received SIGTERM; shutting down") in events, output
+    built = [event for event in events if event[1].startswith("built the sample database")]
+    assert len(built) == (1 if fresh else 0), output
     assert len(events) >= 5, output  # discord.py's own lines (login, shard connected) are there too
     repeated = [event for event, count in events.items() if count > 1]
     assert not repeated, f"printed more than once: {repeated}\n{output}"
