@@ -1,7 +1,7 @@
-"""The `factbot` command: run the bot or the offline console, ingest, ask, moderate, evaluate.
+"""The `factbot` command: run the bot or the offline console, ingest, ask, moderate, evaluate, check.
 
 Every command goes through the one FactService; the Discord layer is imported only by `run`
-when a token is configured.
+when a token is configured, and by `doctor` (cli/doctor.py), which reads without changing anything.
 """
 
 from __future__ import annotations
