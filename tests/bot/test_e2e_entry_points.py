@@ -1,8 +1,8 @@
 """The real entry points as a person starts them, against the loopback Discord, as subprocesses.
 
 ``factbot run`` (what ``make run`` runs) and ``python -m bot`` print each log line once (one
-handler), never discord.py's voice warnings (factbot has no voice), build the sample database
-when there is none, and keep the health status
+handler), never discord.py's voice warnings (factbot has no voice) while other warnings still
+show, build the sample database when there is none, and keep the health status
 that ``factbot doctor --health`` (Docker's HEALTHCHECK) reads: healthy while connected,
 unhealthy once the bot has stopped.
 """
@@ -14,12 +14,13 @@ import re
 import signal
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import REPO_ROOT, clean_env
-from tests.loopback import DiscordStandIn
+from tests.loopback import INTENT_MESSAGE_CONTENT, DiscordStandIn
 
 ENTRY_POINTS = {"factbot run": ("-m", "cli.main", "run"), "python -m bot": ("-m", "bot")}
 # "<logger.name>: <message>" in both discord.py's format and logging's basic one.
@@ -76,6 +77,8 @@ async def test_one_line_per_event_no_voice_noise_and_health(
     entry: str, discord_stand_in: DiscordStandIn, db_path: Path, tmp_path: Path
 ) -> None:
     fresh = entry == "python -m bot"  # this one starts on a new database: the sample corpus is built first
+    if not fresh:  # and this one meets a warning that must still be printed, once
+        discord_stand_in.scenario.application.privileged_intents &= ~INTENT_MESSAGE_CONTENT
     env = bot_env(discord_stand_in, tmp_path / "new.db" if fresh else db_path)
     process = await asyncio.create_subprocess_exec(
         sys.executable, *ENTRY_POINTS[entry], cwd=tmp_path, env=env,
@@ -95,14 +98,18 @@ async def test_one_line_per_event_no_voice_noise_and_health(
     assert code == 0, "\n".join(running.lines)
     output = "\n".join(running.lines)
     assert "voice will NOT be supported" not in output and "PyNaCl" not in output and "davey" not in output
-    events = Counter(match.groups() for line in running.lines if (match := LOG_LINE.search(line)))
+    records = [match.groups() for line in running.lines if (match := LOG_LINE.search(line))]
+    events = Counter(records)
     assert events[("bot.client", f"ready as user {discord_stand_in.scenario.bot.id} in 2 servers")] == 1, output
     assert ("bot.launcher", "received SIGTERM; shutting down") in events, output
     built = [event for event in events if event[1].startswith("built the sample database")]
     assert len(built) == (1 if fresh else 0), output
+    refused = [event for event in events if event[1].startswith("the Message Content intent is not enabled")]
+    assert len(refused) == (0 if fresh else 1), output
     assert len(events) >= 5, output  # discord.py's own lines (login, shard connected) are there too
-    repeated = [event for event, count in events.items() if count > 1]
+    # A second handler prints each record again right after the first (in its own format).
+    repeated = [first for first, second in pairwise(records) if first == second]
     assert not repeated, f"printed more than once: {repeated}\n{output}"
-    assert len(running.lines) == sum(events.values()), f"a line that is not one log record:\n{output}"
+    assert len(running.lines) == len(records), f"a line that is not one log record:\n{output}"
     unhealthy, report = await doctor(env, "--health", cwd=tmp_path)
     assert unhealthy == 1 and report.startswith("FAIL") and "not connected" in report, report
