@@ -145,7 +145,7 @@ def _database_checks(conn: sqlite3.Connection) -> Iterator[Check]:
         yield ok("integrity", "SQLite integrity check passed")
     documents = conn.execute("select count(*) from documents").fetchone()[0]
     facts, active = conn.execute("select count(*), coalesce(sum(status = 'active'), 0) from facts").fetchone()
-    detail = f"{documents} documents, {facts} facts ({active} active)"
+    detail = f"{documents} document{'' if documents == 1 else 's'}, {facts} facts ({active} active)"
     yield (ok if facts else fail)("contents", detail if facts else detail + ": nothing to answer from")
 
 

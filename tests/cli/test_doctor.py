@@ -39,7 +39,7 @@ def test_a_healthy_offline_install_and_a_missing_database(tmp_path: Path, sample
     found = checks(doctor(cwd=tmp_path, db=sample_db_template))
     assert [name for name, (status, _) in found.items() if status == "FAIL"] == []
     assert list(found) == ["settings", "database", "schema", "integrity", "contents", "token", "intents", "discord"]
-    assert "(current)" in found["schema"][1] and "1 documents, 22 facts" in found["contents"][1]
+    assert "(current)" in found["schema"][1] and "1 document, 22 facts" in found["contents"][1]
     assert found["token"][0] == found["discord"][0] == "skip"
     assert "GUILDS, GUILD_MESSAGES, DIRECT_MESSAGES, MESSAGE_CONTENT" in found["intents"][1]
 
