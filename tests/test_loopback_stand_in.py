@@ -458,6 +458,27 @@ async def test_invalid_bot_payload_answers_400_and_is_recorded(discord_stand_in:
     discord_stand_in.assert_no_violations()
 
 
+def test_documented_limits_are_checked_without_the_spec() -> None:
+    """What the stand-in checks itself (no OpenAPI spec needed): message, embed and command limits."""
+    messages = "/channels/{channel_id}/messages"
+    too_long = check_request("POST", "/channels/1/messages", messages, {"content": "x" * 2001}, has_files=False)
+    assert [(v.kind, v.where) for v in too_long] == [("limit", "content")]
+    embed = {"title": "t", "description": "d" * 4000, "fields": [{"name": "n", "value": "v" * 1024}] * 2}
+    big = check_request("POST", "/channels/1/messages", messages, {"embeds": [embed]}, has_files=False)
+    assert [v.code for v in big] == ["MAX_EMBED_SIZE_EXCEEDED"]
+    assert [v.code for v in check_request("POST", "/channels/1/messages", messages, {}, has_files=False)] == ["50006"]
+    commands = [
+        {"name": "Fact", "description": "d", "options": [
+            {"type": 3, "name": "opt", "description": "o",
+             "choices": [{"name": str(i), "value": str(i)} for i in range(26)]},
+            {"type": 3, "name": "req", "description": "r", "required": True}]},
+        {"name": "ok_name", "description": "x" * 101},
+    ]
+    found = check_request("PUT", "/applications/1/commands", "/applications/{application_id}/commands", commands,
+                          has_files=False)
+    assert {v.where for v in found} == {"0.name", "0.options.0.choices", "0.options.1.required", "1.description"}
+
+
 def test_validator_reports_content_over_2000(discord_api_spec: SpecValidator) -> None:
     body = {"content": "x" * 2001}
     schema = discord_api_spec.validate_request("POST", "/channels/1/messages", body, has_body=True)
