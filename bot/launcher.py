@@ -32,15 +32,22 @@ EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 
 _logging_configured = False
+#: discord.py's own uncoloured format.
+PLAIN_FORMAT = "[{asctime}] [{levelname:<8}] {name}: {message}"
 
 
 def setup_logging(level: str) -> None:
-    """Configure logging once for the process: one handler on the root logger."""
+    """Configure logging once for the process: one handler on the root logger, one line per event.
+
+    Colours only on a terminal: discord.py would colour any output inside a container, which puts
+    escape codes into ``docker logs``, journald and log files.
+    """
     global _logging_configured
     if _logging_configured:
         logging.getLogger().setLevel(level)
         return
-    discord.utils.setup_logging(level=getattr(logging, level, logging.INFO), root=True)
+    plain = None if sys.stderr.isatty() else logging.Formatter(PLAIN_FORMAT, "%Y-%m-%d %H:%M:%S", style="{")
+    discord.utils.setup_logging(level=getattr(logging, level, logging.INFO), formatter=plain, root=True)
     # discord.py's HTTP logger prints request routes at DEBUG; keep it quieter than ours.
     logging.getLogger("discord.http").setLevel(max(logging.INFO, getattr(logging, level, logging.INFO)))
     _logging_configured = True
@@ -57,12 +64,19 @@ def configure_endpoints(settings: Settings) -> None:
 
 
 def default_bridge(settings: Settings) -> EngineBridge:
-    """The engine bridge over the configured database."""
+    """The engine bridge over the configured database (the sample corpus ingested into an empty one)."""
 
     def open_service():  # runs on the bridge's worker thread
         from facts.service import FactService
 
-        return FactService(settings.db_path, min_confidence=settings.min_confidence)
+        service = FactService(settings.db_path, min_confidence=settings.min_confidence)
+        try:
+            if service.ensure_sample_corpus():
+                log.info("built the sample database at %s from the bundled corpus", settings.db_path)
+        except BaseException:
+            service.close()
+            raise
+        return service
 
     return EngineBridge(open_service)
 

@@ -1,7 +1,7 @@
-"""The `factbot` command: run the bot or the offline console, ingest, ask, moderate, evaluate.
+"""The `factbot` command: run the bot or the offline console, ingest, ask, moderate, evaluate, check.
 
 Every command goes through the one FactService; the Discord layer is imported only by `run`
-when a token is configured.
+when a token is configured, and by `doctor` (cli/doctor.py), which reads without changing anything.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("run", help="start the Discord bot (with DISCORD_TOKEN) or the offline console")
     sub.add_parser("chat", help="offline console: ask questions in the terminal")
+    doctor = sub.add_parser("doctor", help="check settings, database, token and Discord; exit 1 on a problem")
+    doctor.add_argument("--health", action="store_true",
+                        help="only check that the running bot is connected (for Docker's HEALTHCHECK)")
 
     ingest = sub.add_parser("ingest", help="add text or Markdown documents")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -126,17 +129,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `factbot` console script."""
     _tolerant_streams()
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        from cli.doctor import run_doctor
+
+        return run_doctor(sys.stdout, env_file=args.env_file, db_path=args.db, health=args.health)
     try:
         settings = load_settings(args.env_file, db_path=args.db)
     except SettingsError as exc:
         print(f"factbot: {exc}", file=sys.stderr)
         return 2
+    if args.command == "run" and settings.has_token:
+        from bot.launcher import run_bot  # imported here: only `run` needs discord.py
+
+        return run_bot(settings)  # it sets up logging itself: one handler, one line per event
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        if args.command == "run" and settings.has_token:
-            from bot.launcher import run_bot  # imported here: only `run` needs discord.py
-
-            return run_bot(settings)
         service = _service(settings, sample=args.command not in DATA_COMMANDS)
         try:
             return _dispatch(args, service)

@@ -1,8 +1,11 @@
-"""From an analysed question to ranked facts: FTS5 candidates, then a coverage-based re-rank.
+"""From an analysed question to ranked facts: posting-list candidates, then a coverage-based re-rank.
 
-Confidence is the share of the question's weighted concepts that a fact (or, at half weight, its
-neighbouring sentences) covers, adjusted for whether the fact can hold the kind of answer wanted.
-It is a fraction of the question, not a raw search score, so it means the same at any corpus size.
+Candidates come from the inverted index (:mod:`facts.postings`, rarest question terms first);
+their visibility in the asker's scope is checked in SQL. Confidence is the share of the question's
+weighted concepts that a fact (or, at half weight, its neighbouring sentences) covers, adjusted for
+whether the fact can hold the kind of answer wanted, for proper names of the question it lacks and
+for dates that disagree. It is a fraction of the question, not a raw search score, so it means the
+same at any corpus size.
 """
 
 from __future__ import annotations

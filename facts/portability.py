@@ -3,7 +3,7 @@
 The export holds everything a person made: documents, facts (server overrides as their own
 record type), their history, aliases, review items, votes and auto-answer channels, one JSON
 object per line, with a header line first and records in a stable order (by table, then id).
-Derived data (the full-text index and the vocabulary counts) is rebuilt on import, so an
+Derived data (the posting-list index and the vocabulary counts) is rebuilt on import, so an
 import restores a database that answers exactly as the exported one did, with the same ids.
 """
 

@@ -28,6 +28,7 @@ from tests.loopback import (
     text_of,
 )
 from tests.loopback.limits import check_request
+from tests.loopback.spec import REQUIRE_VAR, spec_from_env
 
 CHANNEL_MESSAGES = "/channels/{channel_id}/messages"
 
@@ -453,8 +454,29 @@ async def test_invalid_bot_payload_answers_400_and_is_recorded(discord_stand_in:
         discord_stand_in.assert_no_violations()
     assert "data.content" in str(failure.value) and "embeds.0.title" in str(failure.value)
     taken = discord_stand_in.take_violations()
-    assert {v.kind for v in taken} >= {"schema", "limit"}
+    assert {v.kind for v in taken} >= ({"schema", "limit"} if discord_stand_in.schema_validated else {"limit"})
     discord_stand_in.assert_no_violations()
+
+
+def test_documented_limits_are_checked_without_the_spec() -> None:
+    """What the stand-in checks itself (no OpenAPI spec needed): message, embed and command limits."""
+    messages = "/channels/{channel_id}/messages"
+    too_long = check_request("POST", "/channels/1/messages", messages, {"content": "x" * 2001}, has_files=False)
+    assert [(v.kind, v.where) for v in too_long] == [("limit", "content")]
+    embed = {"title": "t", "description": "d" * 4000, "fields": [{"name": "n", "value": "v" * 1024}] * 2}
+    big = check_request("POST", "/channels/1/messages", messages, {"embeds": [embed]}, has_files=False)
+    assert [v.code for v in big] == ["MAX_EMBED_SIZE_EXCEEDED"]
+    assert [v.code for v in check_request("POST", "/channels/1/messages", messages, {}, has_files=False)] == ["50006"]
+    commands = [
+        {"name": "Fact", "description": "d", "options": [
+            {"type": 3, "name": "opt", "description": "o",
+             "choices": [{"name": str(i), "value": str(i)} for i in range(26)]},
+            {"type": 3, "name": "req", "description": "r", "required": True}]},
+        {"name": "ok_name", "description": "x" * 101},
+    ]
+    found = check_request("PUT", "/applications/1/commands", "/applications/{application_id}/commands", commands,
+                          has_files=False)
+    assert {v.where for v in found} == {"0.name", "0.options.0.choices", "0.options.1.required", "1.description"}
 
 
 def test_validator_reports_content_over_2000(discord_api_spec: SpecValidator) -> None:
@@ -507,18 +529,46 @@ def test_validator_checks_embeds_snowflakes_and_multipart_payloads(discord_api_s
     assert [v.where for v in wrong] == ["tts"]
 
 
-def test_missing_spec_variable_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_without_the_spec_only_schema_validation_is_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.delenv(REQUIRE_VAR, raising=False)
+    assert spec_from_env() is None
+    assert not DiscordStandIn(default_scenario()).schema_validated
     with pytest.raises(SpecError, match=ENV_VAR):
         SpecValidator.from_env()
+    monkeypatch.setenv(REQUIRE_VAR, "1")  # what .ci/run sets: a missing spec is a failure, not a skip
     with pytest.raises(SpecError, match=ENV_VAR):
         DiscordStandIn(default_scenario())
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope.json"))
+    monkeypatch.delenv(REQUIRE_VAR)
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "nope.json"))  # a wrong path given explicitly fails loudly
     with pytest.raises(SpecError, match="does not name a readable file"):
-        SpecValidator.from_env()
+        spec_from_env()
+    with pytest.raises(SpecError, match="does not name a readable file"):
+        DiscordStandIn(default_scenario())
 
 
-async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: DiscordStandIn) -> None:
+async def test_without_the_spec_documented_limits_still_answer_400() -> None:
+    """The limits checks do not depend on the spec: a stand-in without one still refuses a 2,001-character reply."""
+    bare = DiscordStandIn(default_scenario(), spec=None)
+    assert not bare.schema_validated
+    await bare.start()
+    undo = bare.point_discord_py()
+    try:
+        async with bare.run_bot(MiniBot()) as bot:
+            channel = bot.get_channel(bare.scenario.channel("a/general").id)
+            assert isinstance(channel, discord.TextChannel)
+            with pytest.raises(discord.HTTPException):
+                await channel.send("x" * 2001)
+            await channel.send("a fine message")
+    finally:
+        undo()
+        await bare.stop()
+    assert [(v.kind, v.where) for v in bare.take_violations()] == [("limit", "content")]
+
+
+async def test_stand_in_responses_match_the_documented_shapes(
+    discord_api_spec: SpecValidator, discord_stand_in: DiscordStandIn
+) -> None:
     """Self-check: what the stand-in answers validates against the spec's response schemas."""
     scenario = discord_stand_in.scenario
     async with discord_stand_in.run_bot(MiniBot()) as bot:
@@ -558,7 +608,7 @@ async def test_stand_in_responses_match_the_documented_shapes(discord_stand_in: 
         assert [m.id async for m in dm.channel.pins()] == [dm.id]
         await dm.unpin()
         await bot.tree.fetch_commands()
-    spec = discord_stand_in.spec
+    spec = discord_api_spec
     checked = set()
     for request in discord_stand_in.requests:
         if request.ok and request.response is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import CITY_REPORT, DEV_SET, REPO_ROOT
+from tests.helpers import CITY_REPORT, REPO_ROOT
 
 
 def factbot(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None,
@@ -93,9 +93,12 @@ def test_settings_errors_are_listed_and_exit_2(tmp_path: Path) -> None:
 
 
 def test_eval_prints_figures_and_fails_below_thresholds(tmp_path: Path) -> None:
-    ok = factbot("eval", str(DEV_SET), "--min-answered", "0.5", cwd=tmp_path)
+    document = REPO_ROOT / "tests" / "data" / "heldout" / "westbridge-green-line-extension.md"
+    assert factbot("ingest", str(document), cwd=tmp_path).returncode == 0
+    questions = str(document.with_suffix(".jsonl"))
+    ok = factbot("eval", questions, "--min-answered", "0.5", cwd=tmp_path)
     assert ok.returncode == 0 and "answerable answered right" in ok.stdout
-    strict = factbot("eval", str(DEV_SET), "--min-answered", "1.01", cwd=tmp_path)
+    strict = factbot("eval", questions, "--min-answered", "1.01", cwd=tmp_path)
     assert strict.returncode == 1 and "below the thresholds" in strict.stderr
 
 

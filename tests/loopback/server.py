@@ -18,9 +18,13 @@ from .pointing import point_discord_py, prepare_bot
 from .recorder import RecordedRequest, Recorder
 from .rest import API_PREFIX, RestApi, RestOptions
 from .scenario import Guild, Scenario, default_scenario
-from .spec import SpecValidator
+from .spec import SpecValidator, spec_from_env
 from .state import World
 from .violations import Violation, ViolationError
+
+
+class _FromEnv:
+    """Marker default: take the spec from ``$DISCORD_OPENAPI_SPEC``."""
 
 
 class DiscordStandIn(EventDriver):
@@ -28,18 +32,20 @@ class DiscordStandIn(EventDriver):
 
     Construct, ``await start()`` (or ``async with``), point discord.py at it
     (:meth:`point_discord_py` or the fixture), run the bot with :meth:`run_bot`, drive it
-    with the event helpers and await its answers. Raises ``SpecError`` at construction
-    when ``$DISCORD_OPENAPI_SPEC`` is unusable and no ``spec`` is given.
+    with the event helpers and await its answers. Without ``spec`` the spec named by
+    ``$DISCORD_OPENAPI_SPEC`` is used; when that is unset (and not required) requests are checked
+    against Discord's documented limits only (``schema_validated`` is False). Raises
+    ``SpecError`` at construction when the variable names no readable file.
     """
 
     def __init__(
         self,
         scenario: Scenario | None = None,
         *,
-        spec: SpecValidator | None = None,
+        spec: SpecValidator | type[_FromEnv] | None = _FromEnv,
         options: StandInOptions | None = None,
     ) -> None:
-        self.spec = spec or SpecValidator.from_env()
+        self.spec: SpecValidator | None = spec_from_env() if spec is _FromEnv else spec  # type: ignore[assignment]
         self.scenario = scenario or default_scenario()
         self.options = options or StandInOptions()
         self.world = World(self.scenario)
@@ -66,6 +72,11 @@ class DiscordStandIn(EventDriver):
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
+
+    @property
+    def schema_validated(self) -> bool:
+        """True when requests are validated against Discord's OpenAPI spec (not only its limits)."""
+        return self.spec is not None
 
     # -- lifecycle --------------------------------------------------------------------------
     def _app(self) -> web.Application:
