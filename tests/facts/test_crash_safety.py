@@ -154,7 +154,8 @@ def test_a_killed_ingest_leaves_all_or_none_and_can_be_rerun(ingest_setup, tmp_p
             assert vocabulary_in_step(service)
         finally:
             service.close()
-    assert killed >= STATEMENT_KILLS + TIMED_KILLS // 2  # a timed kill on a busy machine may come too late
+    # Statement-exact kills always land; a timed kill on a busy machine may come after the ingest ended.
+    assert killed >= STATEMENT_KILLS
 
 
 def test_killed_moderator_edits_are_each_whole(tmp_path_factory: pytest.TempPathFactory) -> None:
