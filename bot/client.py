@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bridge import EngineBridge
+from bot.corrections import Corrections
 from bot.replies import GENERIC_FAILURE, NO_MENTIONS, send_ephemeral, user_message
 from bot.sync import state_path, sync_commands
 from config.settings import Settings
@@ -93,6 +94,7 @@ class FactBot(commands.AutoShardedBot):
         self._extensions = tuple(extensions)
         self._sync = sync_commands
         self.synced_commands: bool | None = None
+        self.corrections = Corrections(self)
 
     async def setup_hook(self) -> None:
         """Open the engine, load the feature cogs and sync commands when they changed."""
@@ -121,6 +123,7 @@ class FactBot(commands.AutoShardedBot):
     async def close(self) -> None:
         """Disconnect from Discord, then close the engine (and its database)."""
         try:
+            await self.corrections.close()
             await super().close()
         finally:
             await self.bridge.close()

@@ -250,6 +250,40 @@ def review_embed(items: Sequence[ReviewItem]) -> discord.Embed:
     return fit(embed)
 
 
+CORRECTION_COLOUR = discord.Colour.orange()
+_CORRECTION_LABELS = {
+    "edited": "Corrected by a moderator",
+    "retracted": "Retracted by a moderator",
+    "restored": "Restored by a moderator",
+}
+
+
+def correction_note(embed: discord.Embed, kind: str, fact_id: int, text: str, reason: str | None) -> discord.Embed:
+    """An earlier answer with a note about a moderator's change to fact ``fact_id`` (first field).
+
+    A later change to the same fact replaces the earlier note; notes about other facts stay.
+    """
+    label = _CORRECTION_LABELS.get(kind, "Changed by a moderator")
+    name = f"⚠️ {label} (fact #{fact_id})"
+    lines = []
+    if kind == "retracted":
+        lines.append("This fact no longer answers questions here.")
+    else:
+        lines.append(f"Now reads: “{safe_clip(text, 600)}”")
+    if reason:
+        lines.append(f"Reason: {safe_clip(reason, 300)}")
+    lines.append(f"See `/fact id:{fact_id}`.")
+    suffix = f"(fact #{fact_id})"
+    keep = [(f.name, f.value, f.inline) for f in embed.fields
+            if not ((f.name or "").startswith("⚠️ ") and (f.name or "").endswith(suffix))]
+    embed.clear_fields()
+    embed.add_field(name=name, value=clip("\n".join(lines), FIELD_VALUE_LIMIT), inline=False)
+    for field_name, value, inline in keep:
+        embed.add_field(name=field_name, value=value, inline=inline)
+    embed.colour = ANSWER_COLOUR if kind == "restored" else CORRECTION_COLOUR
+    return fit(embed)
+
+
 def _join_within(lines: Sequence[str], limit: int) -> str:
     out: list[str] = []
     size = 0

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from facts import moderation, portability, repository
+from facts import citations, moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, stem, storable, words
 from facts.answering import compose
@@ -393,6 +393,36 @@ class FactService:
                 "where id = ?", [int(item_id)],
             ).fetchone()
             return ReviewItem(*row)
+
+    # -- the bot's public answers, for corrections (see facts/citations.py) ---------------------
+    def record_answer_message(self, *, guild_id: int, channel_id: int, message_id: int, fact_ids: Iterable[int],
+                              retention_days: float = citations.DEFAULT_RETENTION_DAYS) -> None:
+        """Remember a public answer in a server and the facts it cites (never who asked); prunes old rows."""
+        ids = [_fact_id(f) for f in fact_ids]
+        if not ids:
+            return
+        with self._lock, self.db.atomic():
+            citations.record(self.db.conn, guild_id=_scope(guild_id), channel_id=_channel_id(channel_id) or 0,
+                             message_id=_fact_id(message_id), fact_ids=ids, created_at=utc_now(),
+                             retention_days=retention_days)
+
+    def answer_messages_citing(self, fact_ids: Iterable[int], *, guild_id: int | None,
+                               retention_days: float = citations.DEFAULT_RETENTION_DAYS,
+                               ) -> list[citations.CitedMessage]:
+        """Recorded answers citing any of ``fact_ids``: in one server, or in every server (``guild_id`` None)."""
+        with self._lock:
+            scope = None if guild_id is None else _scope(guild_id)
+            return citations.citing(self.db.conn, fact_ids, scope, retention_days)
+
+    def forget_answer_message(self, message_id: int) -> None:
+        """Stop tracking an answer message (it was deleted or can no longer be reached)."""
+        with self._lock, self.db.atomic():
+            citations.forget(self.db.conn, int(message_id))
+
+    def prune_answer_messages(self, *, retention_days: float = citations.DEFAULT_RETENTION_DAYS) -> int:
+        """Delete answer records older than the retention period; returns how many."""
+        with self._lock, self.db.atomic():
+            return citations.prune(self.db.conn, retention_days)
 
     # -- server settings ------------------------------------------------------------------------
     def set_auto_answer(self, channel_id: int, enabled: bool, *, guild_id: int, actor: str) -> None:
