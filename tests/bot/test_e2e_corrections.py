@@ -13,6 +13,8 @@ from bot.client import FactBot
 from config.settings import Settings
 from tests.bot.conftest import CONFIDENT_QUESTION
 from tests.loopback import DiscordStandIn, text_of
+from tests.loopback.permissions import Permission
+from tests.loopback.scenario import Overwrite
 
 NEW_TEXT = "Pentagon spokesperson Sabrina Singh said the US has evidence of North Korean troops in Russia (corrected)."
 
@@ -133,3 +135,24 @@ async def test_nothing_about_the_asker_is_kept(discord_stand_in: DiscordStandIn,
     rows = await factbot.bridge.run(lambda s: s.db.execute("select * from answer_messages").fetchall())
     assert rows and all(member_id not in row for row in rows)
     assert {row[0] for row in rows} == {int(answer["id"])}
+
+
+async def test_a_lost_channel_permission_does_not_stop_the_other_corrections(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    general = await _ask(discord_stand_in, "a/general")
+    private = await _ask(discord_stand_in, "a/mod-log", user="moderator")
+    fact_id = _fact_id(general)
+    guild = discord_stand_in.scenario.guild("a")
+    bot_role = next(r for r in guild.roles if r.managed)
+    # The server takes the bot's access to #general away after it answered there.
+    discord_stand_in.scenario.channel("a/general").overwrites.append(
+        Overwrite.for_role(bot_role, deny=int(Permission.VIEW_CHANNEL)))
+    edit = await discord_stand_in.slash_command(
+        "factmod edit", {"id": fact_id, "text": NEW_TEXT, "reason": "Wrong attribution"},
+        user="manager", channel="a/general",
+    )
+    await edit.response_message()
+    await factbot.corrections.drained()
+    assert "Corrected by a moderator" not in text_of(_stored(discord_stand_in, general))
+    assert "Corrected by a moderator" in text_of(_stored(discord_stand_in, private))
