@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from facts import citations, moderation, portability, repository
+from facts import citations, claims, moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, stem, storable, words
 from facts.answering import compose
@@ -231,9 +231,10 @@ class FactService:
         with self._lock:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
-            ids = [s.candidate.id for s in ranked[:6]]
+            ids = [s.candidate.id for s in ranked[:6]] + claims.pool_ids(ranked, threshold)
             facts = repository.load_facts(self.db.conn, ids)
-            return compose(question_obj, ranked, facts, threshold)
+            return claims.attach_claims(compose(question_obj, ranked, facts, threshold), question_obj, ranked, facts,
+                                        threshold)
 
     def suggest(self, prefix: str, *, guild_id: int | None = None, limit: int = 25) -> list[str]:
         """Autocomplete: short question or topic strings for a partly typed question."""
