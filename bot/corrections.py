@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import discord
@@ -34,7 +34,7 @@ class Change:
 
     kind: str  # "edited", "retracted" or "restored"
     fact_ids: tuple[int, ...]  # the id asked for and the fact as it now reads (a server's own version)
-    fact_id: int  # the id to point at (/fact id)
+    fact_id: int  # the id to point at (/fact id); each message names the id it quoted
     text: str  # the fact as it now reads
     reason: str | None
     guild_id: int | None  # None: the shared facts changed (every server)
@@ -121,7 +121,8 @@ class Corrections:
         for index, cited in enumerate(messages):
             if index:
                 await asyncio.sleep(spacing)  # edits are rate-limited like any request: spread them out
-            await self._edit(cited.guild_id, cited.channel_id, cited.message_id, change)
+            shown = next((f for f in cited.fact_ids if f in change.fact_ids), change.fact_id)  # the id it quoted
+            await self._edit(cited.guild_id, cited.channel_id, cited.message_id, replace(change, fact_id=shown))
         if messages:
             log.info("fact %s %s: %d earlier answer(s) updated", change.fact_id, change.kind, len(messages))
 

@@ -23,8 +23,9 @@ CLAIM_SHARE = 0.8
 """A fact answers the question when its confidence is at least this share of the best one's."""
 CLAIM_POOL = 12
 """How many of the best-ranked candidates are read for claims (and newer sources)."""
-NEWER_SHARE = 0.8
-"""A newer document is on the same question when its fact covers this share of the best coverage."""
+NEWER_SHARE = 0.5
+"""A newer document is on the same question when its fact can hold the answer and covers at least this
+share of what the best fact covers."""
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -42,8 +43,9 @@ def pool_ids(ranked: list[Scored], threshold: float) -> list[int]:
     if not ranked or ranked[0].confidence < threshold:
         return []
     best = ranked[0]
-    floor = min(best.confidence * CLAIM_SHARE, best.coverage * NEWER_SHARE)
-    return [s.candidate.id for s in ranked[:CLAIM_POOL] if min(s.confidence, s.coverage) >= floor]
+    claim_floor, newer_floor = best.confidence * CLAIM_SHARE, best.coverage * NEWER_SHARE
+    return [s.candidate.id for s in ranked[:CLAIM_POOL]
+            if s.confidence >= claim_floor or (s.coverage >= newer_floor and s.type_fit >= 1.0)]
 
 
 def _number(text: str) -> float | None:

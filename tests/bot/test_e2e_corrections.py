@@ -12,9 +12,12 @@ import pytest
 from bot.client import FactBot
 from config.settings import Settings
 from tests.bot.conftest import CONFIDENT_QUESTION
+from tests.helpers import REPO_ROOT
 from tests.loopback import DiscordStandIn, text_of
 from tests.loopback.permissions import Permission
 from tests.loopback.scenario import Overwrite
+
+CLAIMS = REPO_ROOT / "tests" / "data" / "claims"
 
 NEW_TEXT = "Pentagon spokesperson Sabrina Singh said the US has evidence of North Korean troops in Russia (corrected)."
 
@@ -156,3 +159,27 @@ async def test_a_lost_channel_permission_does_not_stop_the_other_corrections(
     await factbot.corrections.drained()
     assert "Corrected by a moderator" not in text_of(_stored(discord_stand_in, general))
     assert "Corrected by a moderator" in text_of(_stored(discord_stand_in, private))
+
+
+async def test_claims_show_side_by_side_and_a_correction_to_any_of_them_reaches_the_answer(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    reports = sorted(p for p in CLAIMS.glob("*.md") if p.name != "README.md")
+    for path in reports:
+        await factbot.bridge.run(lambda s, path=path: s.ingest_path(path))
+    handle = await discord_stand_in.slash_command(
+        "ask", {"question": "How many residents were evacuated from Kessling?"}, user="member", channel="a/general")
+    answer = copy.deepcopy(await handle.response_message())
+    assert not handle.is_ephemeral() and len(answer["embeds"]) == 1
+    embed = answer["embeds"][0]
+    assert "The sources differ" in embed["description"] and "As of 8 Apr 2025" in embed["description"]
+    claim_fields = [f for f in embed["fields"] if "Fact #" in f["value"] and " · " in f["name"]]
+    assert [f["name"].split(" · ")[1] for f in claim_fields] == ["Coastline Daily", "Riverside Gazette",
+                                                                  "Northgate Herald"]
+    oldest = int(claim_fields[-1]["value"].rsplit("Fact #", 1)[1])
+    retract = await discord_stand_in.slash_command(
+        "factmod retract", {"id": oldest, "reason": "Outlet corrected its figure"}, user="manager", channel="a/general")
+    await retract.response_message()
+    await factbot.corrections.drained()
+    corrected = _stored(discord_stand_in, answer)
+    assert f"Retracted by a moderator (fact #{oldest})" in text_of(corrected)
