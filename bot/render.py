@@ -7,7 +7,7 @@ anyone. Long text is cut at a word boundary and ends with an ellipsis.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -259,15 +259,21 @@ def documents_embed(documents: Sequence[DocumentInfo], limit: int = 20) -> disco
 
 
 def timeline_embed(
-    facts: Sequence[Fact], total: int, page: int, pages: int, about: str | None
+    facts: Sequence[Fact], total: int, page: int, pages: int, about: str | None,
+    disputed: Mapping[int, Sequence[int]] | None = None,
 ) -> discord.Embed:
-    """One page of dated facts, each with its source."""
+    """One page of dated facts from every document, each with its source; facts another document
+    contradicts (``disputed``: fact id -> the other facts' ids) are marked."""
     title = "Timeline" + (f": {safe_clip(' '.join(about.split()), 200)}" if about else "")
     embed = discord.Embed(title=clip(title, TITLE_LIMIT), colour=ANSWER_COLOUR)
     if not facts:
         embed.description = "No dated facts" + (" about that." if about else ".")
     for fact in facts[:FIELD_COUNT_LIMIT]:
-        name = clip(f"{fact.event_date or 'undated'} · Fact #{fact.id}", FIELD_NAME_LIMIT)
+        name = f"{fact.event_date or 'undated'} · Fact #{fact.id}"
+        others = (disputed or {}).get(fact.id)
+        if others:
+            name += " · ⚠️ contradicted by " + ", ".join(f"#{i}" for i in others[:5])
+        name = clip(name, FIELD_NAME_LIMIT)
         value = f"{safe_clip(fact.text, 600)}\n↳ {source_line(fact.source)}"
         embed.add_field(name=name, value=clip(value, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"Page {page} of {max(pages, 1)} · {total} dated facts")

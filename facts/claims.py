@@ -183,3 +183,39 @@ def first_reported(claims: tuple[Claim, ...] | list[Claim]) -> Claim | None:
     if dated:
         return min(dated, key=lambda c: c.fact.source.published or "")
     return claims[-1] if claims else None
+
+
+TIMELINE_COVERAGE = 0.2
+"""Another document's fact may be about the same thing when it covers this share of the fact's own words
+(and names one of the same people, places or things: see :func:`contradicts`)."""
+
+
+def counted_quantities(text: str) -> dict[str, float]:
+    """Numbers with what they count: 'About 3,000 residents were ...' -> {'resid': 3000.0}."""
+    from facts.analysis.entities import find_quantities
+    from facts.analysis.text import stem
+
+    out: dict[str, float] = {}
+    for quantity in find_quantities(text):
+        value = _number(quantity.text)
+        if value is None:
+            continue
+        tail = _WORD.findall(quantity.text.lower())
+        noun = tail[-1] if tail and tail[-1] not in _NUMBER_WORDS and tail[-1] not in _SCALES else None
+        if noun is None:
+            following = _WORD.findall(text[quantity.end:quantity.end + 40].lower())
+            noun = following[0] if following else None
+        if noun:
+            out.setdefault(stem(noun), value)
+    return out
+
+
+def contradicts(fact: Fact, other: Fact) -> bool:
+    """Two facts from different documents that name the same thing and count the same noun differently."""
+    if fact.source.document_id == other.source.document_id:
+        return False
+    names = {text.casefold() for text, kind in fact.entities if kind != "number"}
+    if not names & {text.casefold() for text, kind in other.entities if kind != "number"}:
+        return False  # nothing named in common: likely another event
+    mine, theirs = counted_quantities(fact.text), counted_quantities(other.text)
+    return any(noun in theirs and theirs[noun] != value for noun, value in mine.items())

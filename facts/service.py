@@ -287,6 +287,23 @@ class FactService:
                 ids = [s.candidate.id for s in ranked if s.coverage >= 0.5]
             return repository.timeline(self.db.conn, scope, ids, limit, offset)
 
+    def contradictions(self, facts: Iterable[Fact], *, guild_id: int | None = None) -> dict[int, tuple[int, ...]]:
+        """For timeline facts: the ids of other documents' facts on the same thing that count it differently."""
+        out: dict[int, set[int]] = {}
+        with self._lock:
+            scope = _scope(guild_id)
+            for fact in facts:
+                if not claims.counted_quantities(fact.text):
+                    continue
+                _, ranked = self._rank(fact.text, scope)
+                near = [s.candidate.id for s in ranked[:10] if s.coverage >= claims.TIMELINE_COVERAGE]
+                others = repository.load_facts(self.db.conn, near)
+                for other_id in near:
+                    if other_id in others and claims.contradicts(fact, others[other_id]):
+                        out.setdefault(fact.id, set()).add(other_id)
+                        out.setdefault(other_id, set()).add(fact.id)  # both sides, whichever found it
+        return {fact_id: tuple(sorted(ids)) for fact_id, ids in out.items()}
+
     # -- moderation (each records actor, scope, reason, before and after) -----------------------
     def add_fact(self, text: str, *, source: str, actor: str, guild_id: int | None, reason: str | None = None
                  ) -> ChangeResult:

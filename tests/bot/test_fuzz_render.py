@@ -128,6 +128,8 @@ def test_other_embeds_and_texts_fit() -> None:
         check_embed(render.documents_embed(docs).to_dict())
         check_embed(render.review_embed(queue).to_dict())
         check_embed(render.timeline_embed(page, len(page), 1, 3, about).to_dict())
+        disputed = {f.id: [f.id + 1, 2**53] * 4 for f in page}
+        check_embed(render.timeline_embed(page, len(page), 1, 3, about, disputed).to_dict())
         assert len(render.history_text(history, 4000)) <= 4000
         assert len(render.content(text)) <= 2000
         assert len(render.safe_clip(text, 300)) <= 300

@@ -83,3 +83,18 @@ def _ask_db(tmp_path: Path, db: str, question: str) -> dict:
     result = factbot("--db", db, "ask", "--json", question, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def test_the_timeline_merges_documents_and_marks_contradicted_facts(tmp_path: Path) -> None:
+    _database(tmp_path)
+    result = factbot("--db", "c.db", "timeline", "--limit", "50", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line[:4].isdigit()]
+    dates = [row.split()[0] for row in rows]
+    assert dates == sorted(dates)  # one order across every document
+    titles = ("North Korean troops identified", "Reservoir overflow forces", "Kessling evacuation widens",
+              "Ministry raises Kessling")
+    assert all(title in result.stdout for title in titles)
+    marked = [row for row in rows if "[contradicted by" in row]
+    assert {("3,000" in r, "4,500" in r, "5,200" in r).index(True) for r in marked} == {0, 1, 2}
+    assert all("Kessling" in row for row in marked)  # nothing from the bundled report is marked
