@@ -99,6 +99,7 @@ class FactBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Open the engine, load the feature cogs and sync commands when they changed."""
         await self.bridge.start()
+        await self.corrections.prune()
         for name in self._extensions:
             await self.load_extension(name)
         if self._sync and self.application_id is not None:

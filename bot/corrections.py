@@ -45,8 +45,7 @@ def cited_fact_ids(answer: Answer) -> list[int]:
     ids: list[int] = []
     if answer.fact is not None:
         ids.append(answer.fact.id)
-    for claim in getattr(answer, "claims", ()):
-        ids.append(claim.fact.id)
+    ids.extend(claim.fact.id for claim in answer.claims)
     ids.extend(f.id for f in answer.related)
     return list(dict.fromkeys(ids))
 
@@ -88,6 +87,17 @@ class Corrections:
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._run(), name="factbot-corrections")
         self._queue.put_nowait(change)
+
+    async def prune(self) -> None:
+        """Delete answer records past the retention period (at start-up; writes prune too). Never raises."""
+        days = self.bot.settings.answer_record_days
+        try:
+            removed = await self.bot.bridge.run(lambda s: s.prune_answer_messages(retention_days=days))
+        except Exception:
+            log.warning("could not prune old answer records", exc_info=True)
+            return
+        if removed:
+            log.info("deleted %d answer record(s) older than %g days", removed, days)
 
     async def drained(self) -> None:
         """Wait until every queued change has been applied (tests and shutdown)."""

@@ -420,8 +420,10 @@ class FactService:
         if not ids:
             return
         with self._lock, self.db.atomic():
+            if not 0 < int(message_id) <= MAX_ID:
+                raise InvalidInput("A message id must be a positive number.")
             citations.record(self.db.conn, guild_id=_scope(guild_id), channel_id=_channel_id(channel_id) or 0,
-                             message_id=_fact_id(message_id), fact_ids=ids, created_at=utc_now(),
+                             message_id=int(message_id), fact_ids=ids, created_at=utc_now(),
                              retention_days=retention_days)
 
     def answer_messages_citing(self, fact_ids: Iterable[int], *, guild_id: int | None,

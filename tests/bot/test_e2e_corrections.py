@@ -183,3 +183,19 @@ async def test_claims_show_side_by_side_and_a_correction_to_any_of_them_reaches_
     await factbot.corrections.drained()
     corrected = _stored(discord_stand_in, answer)
     assert f"Retracted by a moderator (fact #{oldest})" in text_of(corrected)
+
+
+async def test_records_past_the_retention_period_are_deleted_at_start_up(
+    discord_stand_in: DiscordStandIn, bot_settings: Settings
+) -> None:
+    from tests.bot.conftest import make_bot
+
+    first = make_bot(bot_settings)
+    async with discord_stand_in.run_bot(first):
+        await _ask(discord_stand_in, "a/general")
+        await first.bridge.run(lambda s: s.db.execute(
+            "update answer_messages set created_at = '2000-01-01T00:00:00+00:00'"))
+    second = make_bot(bot_settings)
+    async with discord_stand_in.run_bot(second):
+        rows = await second.bridge.run(lambda s: s.db.execute("select count(*) from answer_messages").fetchone())
+    assert rows == (0,)

@@ -36,4 +36,6 @@ def test_old_records_are_deleted_after_the_retention_period(service: FactService
 def test_bad_ids_are_refused_and_nothing_is_kept(service: FactService) -> None:
     with pytest.raises(InvalidInput):
         service.record_answer_message(guild_id=-1, channel_id=5, message_id=1, fact_ids=[7])
+    with pytest.raises(InvalidInput):
+        service.record_answer_message(guild_id=GUILD_A, channel_id=5, message_id=0, fact_ids=[7])
     assert service.db.execute("select count(*) from answer_messages").fetchone() == (0,)
