@@ -86,6 +86,15 @@ def answer_key(question: Question, fact: Fact, answer: str) -> str:
     return _LEADING.sub("", " ".join(_WORD.findall(answer.lower())))
 
 
+def same_answer(first: str, second: str) -> bool:
+    """Two answer keys say the same: equal, or one names part of the other ("Ilves", "Marta Ilves")."""
+    if first == second:
+        return True
+    a, b = set(first.split()), set(second.split())
+    numeric = any(ch.isdigit() for ch in first + second)
+    return bool(a and b) and not numeric and (a <= b or b <= a)
+
+
 def _newest_first(claims: Iterable[Claim], order: dict[int, int]) -> list[Claim]:
     """Newest publication first; undated documents last; ties keep the ranking."""
     return sorted(claims, key=lambda c: (c.fact.source.published is None, _negated(c.fact.source.published),
@@ -122,14 +131,14 @@ def attach_claims(answer: Answer, question: Question, ranked: list[Scored], fact
         by_document[fact.source.document_id] = Claim(fact, fact.text[span[0]:span[1]], span)
     claims = _newest_first(by_document.values(), order) if len(by_document) >= 2 else []
     if claims:
-        keys = {answer_key(question, c.fact, c.answer or "") for c in claims}
+        keys = [answer_key(question, c.fact, c.answer or "") for c in claims]
         top = claims[0]
         cited = {c.fact.id for c in claims}
         confidence = next(s.confidence for s in ranked if s.candidate.id == top.fact.id)
         answer = replace(
             answer, fact=top.fact, answer=top.answer, span=top.span, confidence=confidence,
             related=tuple(f for f in answer.related if f.id not in cited), claims=tuple(claims),
-            agreement="agree" if len(keys) == 1 else "differ",
+            agreement="agree" if all(same_answer(keys[0], key) for key in keys[1:]) else "differ",
         )
     newer = _newer_source(answer.fact, ranked, facts)
     return replace(answer, newer=newer) if newer is not None else answer

@@ -81,3 +81,11 @@ def test_an_older_answer_points_to_a_newer_document_on_the_question(service: Fac
 def test_dates_read_as_people_write_them() -> None:
     assert readable_date("2024-11-05") == "5 Nov 2024"
     assert readable_date(None) == "undated"
+
+
+def test_answers_that_name_the_same_thing_agree_and_different_counts_differ() -> None:
+    from facts.claims import same_answer
+
+    assert same_answer("marta ilves", "ilves") and same_answer("dornach", "dornach")
+    assert not same_answer("3000", "4500") and not same_answer("3000", "3000 5")
+    assert not same_answer("dornach", "kessling")
