@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 from typing import Any
 
 import pytest
@@ -199,3 +200,32 @@ async def test_records_past_the_retention_period_are_deleted_at_start_up(
     async with discord_stand_in.run_bot(second):
         rows = await second.bridge.run(lambda s: s.db.execute("select count(*) from answer_messages").fetchone())
     assert rows == (0,)
+
+
+async def test_edits_are_spread_out_and_answering_does_not_wait_for_them(
+    discord_stand_in: DiscordStandIn, bot_settings: Settings
+) -> None:
+    from tests.bot.conftest import make_bot
+
+    settings = dataclasses.replace(bot_settings, correction_spacing_seconds=0.4)
+    bot = make_bot(settings)
+    async with discord_stand_in.run_bot(bot):
+        answers = [await _ask(discord_stand_in, "a/general") for _ in range(3)]
+        fact_id = _fact_id(answers[0])
+        edit = await discord_stand_in.slash_command(
+            "factmod edit", {"id": fact_id, "text": NEW_TEXT, "reason": "Wrong attribution"},
+            user="manager", channel="a/general",
+        )
+        await edit.response_message()
+        # While the corrections run, a new question is answered at once.
+        asked = discord_stand_in.mark()
+        await _ask(discord_stand_in, "a/general")
+        await bot.corrections.drained()
+    ids = {a["id"] for a in answers}
+    patches = [r for r in discord_stand_in.requests
+               if r.method == "PATCH" and r.path.rsplit("/", 1)[-1] in ids]
+    assert len(patches) == 3
+    gaps = [b.at - a.at for a, b in itertools.pairwise(patches)]
+    assert all(gap >= 0.35 for gap in gaps), gaps
+    answered = next(r for r in discord_stand_in.requests[asked:] if r.path.endswith("/callback"))
+    assert answered.index < patches[-1].index  # the answer did not queue behind the edits
