@@ -13,6 +13,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bridge import EngineBridge
+from bot.corrections import Corrections
 from bot.health import REFRESH_SECONDS, health_path, write_status
 from bot.replies import GENERIC_FAILURE, NO_MENTIONS, send_ephemeral, user_message
 from bot.sync import state_path, sync_commands
@@ -112,6 +113,7 @@ class FactBot(commands.AutoShardedBot):
         self._connected_since: float | None = None
         self._health_task: asyncio.Task[None] | None = None
         self._health_lock = asyncio.Lock()
+        self.corrections = Corrections(self)
 
     def connected(self) -> bool:
         """True while the bot is ready and every shard's gateway connection is open."""
@@ -147,6 +149,7 @@ class FactBot(commands.AutoShardedBot):
         """Open the engine, load the feature cogs and sync commands when they changed."""
         await self.bridge.start()
         self._health_task = asyncio.create_task(self._refresh_health())
+        await self.corrections.prune()
         for name in self._extensions:
             await self.load_extension(name)
         if self._sync and self.application_id is not None:
@@ -181,6 +184,7 @@ class FactBot(commands.AutoShardedBot):
     async def close(self) -> None:
         """Disconnect from Discord, then close the engine (and its database); the health status says so."""
         try:
+            await self.corrections.close()
             await super().close()
         finally:
             if self._health_task is not None:

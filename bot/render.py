@@ -7,11 +7,12 @@ anyone. Long text is cut at a word boundary and ends with an ellipsis.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
-from facts.models import Answer, DocumentInfo, Fact, HistoryEntry, ReviewItem, Source
+from facts.claims import as_of, first_reported, readable_date
+from facts.models import Answer, Claim, DocumentInfo, Fact, HistoryEntry, ReviewItem, Source
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
 TITLE_LIMIT = 256
@@ -131,9 +132,28 @@ def answer_embed(answer: Answer) -> discord.Embed:
         return abstain_embed(answer)
     fact = answer.fact
     title = safe_clip(answer.answer.strip(), TITLE_LIMIT) if answer.answer and answer.answer.strip() else "Answer"
-    embed = discord.Embed(title=title, description=quote_fact(fact.text, answer.span), colour=ANSWER_COLOUR)
+    differ = bool(answer.claims) and answer.agreement == "differ"
+    header = safe_clip(as_of(fact), 400) + ":"
+    if differ:
+        header = (f"**The sources differ**: {len(answer.claims)} documents give different answers, newest first. "
+                  f"The newest:\n{header}")
+    description = header + "\n" + quote_fact(fact.text, answer.span, DESCRIPTION_LIMIT - len(header) - 1)
+    embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
     embed.set_author(name=clip(_QUESTION_PREFIX + " ".join(answer.question.split()), AUTHOR_LIMIT))
+    if differ:
+        _add_claim_fields(embed, answer.claims)
     embed.add_field(name="Source", value=clip(source_line(fact.source), FIELD_VALUE_LIMIT), inline=False)
+    if answer.claims and not differ:
+        first = first_reported(answer.claims)
+        agree = f"{len(answer.claims)} sources agree"
+        if first is not None:
+            agree += f"; first reported in {source_line(first.fact.source)}"
+        embed.add_field(name="Sources agree", value=clip(agree, FIELD_VALUE_LIMIT), inline=False)
+    if answer.newer is not None:
+        newer = answer.newer
+        note = (f"A newer source also covers this: {source_line(newer.source)} (Fact #{newer.id}): "
+                f"{safe_clip(newer.text, 300)}")
+        embed.add_field(name="Newer source", value=clip(note, FIELD_VALUE_LIMIT), inline=False)
     if fact.event_date:
         embed.add_field(name="Event date", value=safe_clip(fact.event_date, 100), inline=True)
     if fact.speaker:
@@ -143,6 +163,24 @@ def answer_embed(answer: Answer) -> discord.Embed:
         embed.add_field(name="Related", value=clip(_brief(related), FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"Fact #{fact.id}")
     return fit(embed)
+
+
+MAX_CLAIMS = 5
+
+
+def _add_claim_fields(embed: discord.Embed, claims: Sequence[Claim]) -> None:
+    """A field per claim (the five newest), each its short answer, quote, speaker, outlet, date and fact id."""
+    for claim in claims[:MAX_CLAIMS]:
+        src = claim.fact.source
+        short = " ".join((claim.answer or "").split()) or "(no short answer)"
+        name = f"{short} · {src.outlet or src.title or 'Untitled'} · {readable_date(src.published)}"
+        who = f"{safe_clip(claim.fact.speaker, 150)} · " if claim.fact.speaker else ""
+        value = (f"{quote_fact(claim.fact.text, claim.span, 400)}\n↳ {who}{source_line(src)} · "
+                 f"Fact #{claim.fact.id}")
+        embed.add_field(name=safe_clip(name, FIELD_NAME_LIMIT), value=clip(value, FIELD_VALUE_LIMIT), inline=False)
+    if len(claims) > MAX_CLAIMS:
+        embed.add_field(name=f"+{len(claims) - MAX_CLAIMS} more", value="Older sources with other answers: "
+                        + ", ".join(f"Fact #{c.fact.id}" for c in claims[MAX_CLAIMS:MAX_CLAIMS + 40]), inline=False)
 
 
 def abstain_embed(answer: Answer) -> discord.Embed:
@@ -221,15 +259,21 @@ def documents_embed(documents: Sequence[DocumentInfo], limit: int = 20) -> disco
 
 
 def timeline_embed(
-    facts: Sequence[Fact], total: int, page: int, pages: int, about: str | None
+    facts: Sequence[Fact], total: int, page: int, pages: int, about: str | None,
+    disputed: Mapping[int, Sequence[int]] | None = None,
 ) -> discord.Embed:
-    """One page of dated facts, each with its source."""
+    """One page of dated facts from every document, each with its source; facts another document
+    contradicts (``disputed``: fact id -> the other facts' ids) are marked."""
     title = "Timeline" + (f": {safe_clip(' '.join(about.split()), 200)}" if about else "")
     embed = discord.Embed(title=clip(title, TITLE_LIMIT), colour=ANSWER_COLOUR)
     if not facts:
         embed.description = "No dated facts" + (" about that." if about else ".")
     for fact in facts[:FIELD_COUNT_LIMIT]:
-        name = clip(f"{fact.event_date or 'undated'} · Fact #{fact.id}", FIELD_NAME_LIMIT)
+        name = f"{fact.event_date or 'undated'} · Fact #{fact.id}"
+        others = (disputed or {}).get(fact.id)
+        if others:
+            name += " · ⚠️ contradicted by " + ", ".join(f"#{i}" for i in others[:5])
+        name = clip(name, FIELD_NAME_LIMIT)
         value = f"{safe_clip(fact.text, 600)}\n↳ {source_line(fact.source)}"
         embed.add_field(name=name, value=clip(value, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"Page {page} of {max(pages, 1)} · {total} dated facts")
@@ -247,6 +291,40 @@ def review_embed(items: Sequence[ReviewItem]) -> discord.Embed:
         when = safe_clip(item.created_at, 25)
         lines.append(f"`#{item.id}` {label}{fact}: “{safe_clip(item.question, 200)}” · {when}")
     embed.description = _join_within(lines, DESCRIPTION_LIMIT) or "Nothing to review."
+    return fit(embed)
+
+
+CORRECTION_COLOUR = discord.Colour.orange()
+_CORRECTION_LABELS = {
+    "edited": "Corrected by a moderator",
+    "retracted": "Retracted by a moderator",
+    "restored": "Restored by a moderator",
+}
+
+
+def correction_note(embed: discord.Embed, kind: str, fact_id: int, text: str, reason: str | None) -> discord.Embed:
+    """An earlier answer with a note about a moderator's change to fact ``fact_id`` (first field).
+
+    A later change to the same fact replaces the earlier note; notes about other facts stay.
+    """
+    label = _CORRECTION_LABELS.get(kind, "Changed by a moderator")
+    name = f"⚠️ {label} (fact #{fact_id})"
+    lines = []
+    if kind == "retracted":
+        lines.append("This fact no longer answers questions here.")
+    else:
+        lines.append(f"Now reads: “{safe_clip(text, 600)}”")
+    if reason:
+        lines.append(f"Reason: {safe_clip(reason, 300)}")
+    lines.append(f"See `/fact id:{fact_id}`.")
+    suffix = f"(fact #{fact_id})"
+    keep = [(f.name, f.value, f.inline) for f in embed.fields
+            if not ((f.name or "").startswith("⚠️ ") and (f.name or "").endswith(suffix))]
+    embed.clear_fields()
+    embed.add_field(name=name, value=clip("\n".join(lines), FIELD_VALUE_LIMIT), inline=False)
+    for field_name, value, inline in keep:
+        embed.add_field(name=field_name, value=value, inline=inline)
+    embed.colour = ANSWER_COLOUR if kind == "restored" else CORRECTION_COLOUR
     return fit(embed)
 
 

@@ -194,8 +194,10 @@ def _dispatch(args: argparse.Namespace, service: FactService) -> int:
         return 0
     if command == "timeline":
         facts, total = service.timeline(about=args.about, limit=args.limit)
+        disputed = service.contradictions(facts)
         for fact in facts:
-            print(f"{fact.event_date}  #{fact.id} {fact.text}\n            {source_line(fact)}")
+            mark = f"  [contradicted by {', '.join(f'#{i}' for i in disputed[fact.id])}]" if fact.id in disputed else ""
+            print(f"{fact.event_date}  #{fact.id} {fact.text}{mark}\n            {source_line(fact)}")
         print(f"({len(facts)} of {total} dated facts)")
         return 0
     if command in DATA_COMMANDS:

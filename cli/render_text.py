@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from facts.claims import as_of, first_reported, readable_date
 from facts.models import Answer, Fact, HistoryEntry
 
 
@@ -42,8 +43,11 @@ def format_answer(answer: Answer) -> str:
         start, end = answer.span
         text = f"{text[:start]}**{text[start:end]}**{text[end:]}"
     lines = []
+    if answer.claims and answer.agreement == "differ":
+        lines.append(f"The sources differ: {len(answer.claims)} documents give different answers (newest first).")
     if answer.answer:
         lines.append(f"Answer: {answer.answer}")
+    lines.append(f"{as_of(fact)}:")
     lines.append(_wrap(f"“{text}”"))
     lines.append(f"Source: {source_line(fact)}")
     details = [f"fact #{fact.id}", f"confidence {answer.confidence:.0%}"]
@@ -52,6 +56,19 @@ def format_answer(answer: Answer) -> str:
     if fact.speaker:
         details.insert(0, f"speaker {fact.speaker}")
     lines.append("(" + "; ".join(details) + ")")
+    if answer.claims and answer.agreement == "differ":
+        lines.append("What each source says:")
+        for claim in answer.claims:
+            src = claim.fact.source
+            lines.append(_wrap(f"- {claim.answer} ({src.outlet or src.title}, {readable_date(src.published)}; "
+                               f"fact #{claim.fact.id}): {as_of(claim.fact)}: “{claim.fact.text}”"))
+    elif answer.claims:
+        first = first_reported(answer.claims)
+        lines.append(f"{len(answer.claims)} sources agree (first reported by: {source_line(first.fact)}).")
+    if answer.newer is not None:
+        newer = answer.newer.source
+        lines.append(_wrap(f"A newer source ({newer.title}, {readable_date(newer.published)}) also covers this: "
+                           f"fact #{answer.newer.id}.", ""))
     if answer.related:
         lines.append("Related:")
         for rel in answer.related:

@@ -79,6 +79,10 @@ class Settings:
     discord_gateway_url: str = DEFAULT_GATEWAY_URL
     ask_cooldown_seconds: float = 3.0
     channel_cooldown_seconds: float = 10.0
+    answer_record_days: float = 30.0
+    """How long the bot remembers where its public answers are (for corrections), in days."""
+    correction_spacing_seconds: float = 1.0
+    """Pause between two edits of earlier answers after a moderator's change (rate limits)."""
 
     @property
     def has_token(self) -> bool:
@@ -108,6 +112,13 @@ def _non_negative_float(value: str) -> float:
     number = float(value)
     if number < 0:
         raise ValueError("must be zero or more")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not number > 0 or number == float("inf"):
+        raise ValueError("must be a number above 0")
     return number
 
 
@@ -175,6 +186,8 @@ _FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "FACTBOT_DISCORD_GATEWAY_URL": ("discord_gateway_url", _url(("ws", "wss"))),
     "FACTBOT_ASK_COOLDOWN": ("ask_cooldown_seconds", _non_negative_float),
     "FACTBOT_CHANNEL_COOLDOWN": ("channel_cooldown_seconds", _non_negative_float),
+    "FACTBOT_ANSWER_RECORD_DAYS": ("answer_record_days", _positive_float),
+    "FACTBOT_CORRECTION_SPACING": ("correction_spacing_seconds", _non_negative_float),
 }
 
 SETTING_NAMES: tuple[str, ...] = tuple(_FIELDS)

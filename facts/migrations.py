@@ -25,7 +25,7 @@ def migration(version: int, name: str) -> Callable[[Migration], Migration]:
     return register
 
 
-LATEST_VERSION = 3  # keep equal to the last registered migration (checked by tests)
+LATEST_VERSION = 5  # keep equal to the last registered migration (checked by tests)
 
 
 @migration(1, "initial schema")
@@ -151,6 +151,19 @@ def _scoped_counts(db: Database) -> None:
     conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
                      [(key, term) for scoped in counts.values() for term in scoped if _keyed(term)
                       for key in deletion_keys(term)])
+
+
+@migration(5, "the bot's public answers and the facts they cite, so corrections can reach them")
+def _answer_messages(db: Database) -> None:
+    # Version 4 is reserved for another change; this step depends on nothing it adds.
+    # One row per (message, cited fact). Never who asked: only where the answer is and when.
+    db.conn.execute(
+        "create table if not exists answer_messages (message_id integer not null, fact_id integer not null, "
+        "guild_id integer not null, channel_id integer not null, created_at text not null, "
+        "primary key (message_id, fact_id)) without rowid"
+    )
+    db.conn.execute("create index if not exists answer_messages_fact on answer_messages (fact_id, guild_id)")
+    db.conn.execute("create index if not exists answer_messages_age on answer_messages (created_at)")
 
 
 def current_version(db: Database) -> int:

@@ -47,6 +47,25 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """What one document says in answer to a question: its short answer and the quoted fact."""
+
+    fact: Fact
+    answer: str | None
+    span: tuple[int, int] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The claim in the documented JSON shape (an item of ``claims``)."""
+        return {
+            "answer": self.answer,
+            "text": self.fact.text,
+            "fact_id": self.fact.id,
+            "speaker": self.fact.speaker,
+            "source": _source_json(self.fact.source),
+        }
+
+
+@dataclass(frozen=True)
 class Answer:
     """The engine's reply to one question: an answer, or an abstention with suggestions."""
 
@@ -58,11 +77,17 @@ class Answer:
     span: tuple[int, int] | None = None
     related: tuple[Fact, ...] = ()
     suggestions: tuple[Fact, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    """When two or more documents answer: each document's claim, newest publication first."""
+    agreement: str | None = None
+    """``"differ"`` or ``"agree"`` when there are claims."""
+    newer: Fact | None = None
+    """A fact on the same question from a document published after the answer's."""
 
     def to_json(self) -> dict[str, Any]:
         """The answer in the documented JSON shape (see README, `factbot ask --json`)."""
         fact = self.fact
-        return {
+        data = {
             "question": self.question,
             "answered": self.answered,
             "answer": self.answer if self.answered else None,
@@ -74,7 +99,13 @@ class Answer:
             "speaker": fact.speaker if (fact and self.answered) else None,
             "related": [_brief(f) for f in self.related] if self.answered else [],
             "suggestions": [_brief(f) for f in self.suggestions] if not self.answered else [],
+            "as_of": fact.source.published if (fact and self.answered) else None,
+            "newer_source": _brief(self.newer) if (self.newer and self.answered) else None,
         }
+        if self.answered and self.claims:
+            data["claims"] = [claim.to_json() for claim in self.claims]
+            data["agreement"] = self.agreement
+        return data
 
 
 def _source_json(source: Source) -> dict[str, Any]:
@@ -85,6 +116,7 @@ def _source_json(source: Source) -> dict[str, Any]:
         "paragraph": source.paragraph,
         "sentence": source.sentence,
         "published": source.published,
+        "outlet": source.outlet,
     }
 
 

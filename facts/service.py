@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from facts import moderation, portability, repository
+from facts import citations, claims, moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, stem, storable, words
 from facts.answering import compose
@@ -231,9 +231,10 @@ class FactService:
         with self._lock:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
-            ids = [s.candidate.id for s in ranked[:6]]
+            ids = [s.candidate.id for s in ranked[:6]] + claims.pool_ids(ranked, threshold)
             facts = repository.load_facts(self.db.conn, ids)
-            return compose(question_obj, ranked, facts, threshold)
+            return claims.attach_claims(compose(question_obj, ranked, facts, threshold), question_obj, ranked, facts,
+                                        threshold)
 
     def suggest(self, prefix: str, *, guild_id: int | None = None, limit: int = 25) -> list[str]:
         """Autocomplete: short question or topic strings for a partly typed question."""
@@ -285,6 +286,23 @@ class FactService:
                 _, ranked = self._rank(about, scope)
                 ids = [s.candidate.id for s in ranked if s.coverage >= 0.5]
             return repository.timeline(self.db.conn, scope, ids, limit, offset)
+
+    def contradictions(self, facts: Iterable[Fact], *, guild_id: int | None = None) -> dict[int, tuple[int, ...]]:
+        """For timeline facts: the ids of other documents' facts on the same thing that count it differently."""
+        out: dict[int, set[int]] = {}
+        with self._lock:
+            scope = _scope(guild_id)
+            for fact in facts:
+                if not claims.counted_quantities(fact.text):
+                    continue
+                _, ranked = self._rank(fact.text, scope)
+                near = [s.candidate.id for s in ranked[:10] if s.coverage >= claims.TIMELINE_COVERAGE]
+                others = repository.load_facts(self.db.conn, near)
+                for other_id in near:
+                    if other_id in others and claims.contradicts(fact, others[other_id]):
+                        out.setdefault(fact.id, set()).add(other_id)
+                        out.setdefault(other_id, set()).add(fact.id)  # both sides, whichever found it
+        return {fact_id: tuple(sorted(ids)) for fact_id, ids in out.items()}
 
     # -- moderation (each records actor, scope, reason, before and after) -----------------------
     def add_fact(self, text: str, *, source: str, actor: str, guild_id: int | None, reason: str | None = None
@@ -393,6 +411,38 @@ class FactService:
                 "where id = ?", [int(item_id)],
             ).fetchone()
             return ReviewItem(*row)
+
+    # -- the bot's public answers, for corrections (see facts/citations.py) ---------------------
+    def record_answer_message(self, *, guild_id: int, channel_id: int, message_id: int, fact_ids: Iterable[int],
+                              retention_days: float = citations.DEFAULT_RETENTION_DAYS) -> None:
+        """Remember a public answer in a server and the facts it cites (never who asked); prunes old rows."""
+        ids = [_fact_id(f) for f in fact_ids]
+        if not ids:
+            return
+        with self._lock, self.db.atomic():
+            if not 0 < int(message_id) <= MAX_ID:
+                raise InvalidInput("A message id must be a positive number.")
+            citations.record(self.db.conn, guild_id=_scope(guild_id), channel_id=_channel_id(channel_id) or 0,
+                             message_id=int(message_id), fact_ids=ids, created_at=utc_now(),
+                             retention_days=retention_days)
+
+    def answer_messages_citing(self, fact_ids: Iterable[int], *, guild_id: int | None,
+                               retention_days: float = citations.DEFAULT_RETENTION_DAYS,
+                               ) -> list[citations.CitedMessage]:
+        """Recorded answers citing any of ``fact_ids``: in one server, or in every server (``guild_id`` None)."""
+        with self._lock:
+            scope = None if guild_id is None else _scope(guild_id)
+            return citations.citing(self.db.conn, fact_ids, scope, retention_days)
+
+    def forget_answer_message(self, message_id: int) -> None:
+        """Stop tracking an answer message (it was deleted or can no longer be reached)."""
+        with self._lock, self.db.atomic():
+            citations.forget(self.db.conn, int(message_id))
+
+    def prune_answer_messages(self, *, retention_days: float = citations.DEFAULT_RETENTION_DAYS) -> int:
+        """Delete answer records older than the retention period; returns how many."""
+        with self._lock, self.db.atomic():
+            return citations.prune(self.db.conn, retention_days)
 
     # -- server settings ------------------------------------------------------------------------
     def set_auto_answer(self, channel_id: int, enabled: bool, *, guild_id: int, actor: str) -> None:

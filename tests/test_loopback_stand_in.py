@@ -758,3 +758,28 @@ async def test_message_create_fields_reach_discord_py(discord_stand_in: DiscordS
     assert [u.id for u in mention.mentions] == [scenario.user("moderator").id]
     assert mention.attachments[0].filename == "notes.txt" and mention.id == last.id
     assert not mention.mention_everyone
+
+
+async def test_the_bot_token_edits_public_interaction_responses_not_ephemeral_or_webhook_ones(
+    discord_stand_in: DiscordStandIn,
+) -> None:
+    async with discord_stand_in.run_bot(MiniBot()) as bot:
+        await _synced(bot, discord_stand_in)
+        public = await discord_stand_in.slash_command("fact", {"query": "k"}, user="member", channel="a/general")
+        shown = await public.response_message()
+        private = await discord_stand_in.slash_command(
+            "factmod edit", {"id": 42, "text": "new text"}, user="manager", channel="a/general")
+        hidden = await private.response_message()
+        hook = await discord_stand_in.send_message("member", "a/general", "via hook", webhook_id=123456789012345678)
+    channel = discord_stand_in.scenario.channel("a/general").id
+    headers = {"Authorization": f"Bot {discord_stand_in.scenario.token}"}
+    statuses = []
+    async with aiohttp.ClientSession() as session:
+        for message_id in (shown["id"], hidden["id"], hook.message["id"]):
+            url = f"{discord_stand_in.api_url}/channels/{channel}/messages/{message_id}"
+            async with session.patch(url, headers=headers, json={"content": "edited"}) as response:
+                statuses.append(response.status)
+    # Public responses are the bot's own messages (no 15-minute limit); an ephemeral one is only
+    # reachable with its interaction's token; a webhook's message is not the bot's.
+    assert statuses == [200, 404, 403]
+    assert discord_stand_in.world.messages[int(shown["id"])]["content"] == "edited"

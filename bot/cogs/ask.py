@@ -56,7 +56,9 @@ class Ask(commands.Cog):
             answer.fact.id if answer.fact else None,
         )
         if answer.answered and answer.fact is not None:
-            await _send(interaction, answer, ephemeral=False)
+            message_id = await _send(interaction, answer, ephemeral=False)
+            await self.bot.corrections.remember(answer, guild_id=guild_id, channel_id=interaction.channel_id,
+                                                message_id=message_id)
             return
         await self._record_unanswered(answer, guild_id, interaction.channel_id)
         # Abstentions are private (nothing to share), unless we already had to defer publicly.
@@ -98,17 +100,19 @@ class Ask(commands.Cog):
             log.warning("could not record an unanswered question (guild %s)", guild_id, exc_info=True)
 
 
-async def _send(interaction: discord.Interaction, answer: Answer, *, ephemeral: bool) -> None:
+async def _send(interaction: discord.Interaction, answer: Answer, *, ephemeral: bool) -> int | None:
+    """Send the answer; returns the message id (None when Discord did not say)."""
     embed = answer_embed(answer)
     view = feedback_view(answer.fact.id) if answer.answered and answer.fact else discord.utils.MISSING
     if interaction.response.is_done():
-        await interaction.followup.send(
-            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        sent = await interaction.followup.send(
+            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, wait=True
         )
-    else:
-        await interaction.response.send_message(
-            embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-        )
+        return sent.id
+    response = await interaction.response.send_message(
+        embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+    )
+    return response.message_id if response is not None else None
 
 
 async def setup(bot: FactBot) -> None:

@@ -86,7 +86,8 @@ async def timeline_page(
         facts, total = await bot.bridge.run(
             lambda s: s.timeline(about=about, guild_id=guild_id, limit=PAGE_SIZE, offset=offset)
         )
-    return timeline_embed(facts, total, page, pages, about), total, pages
+    disputed = await bot.bridge.run(lambda s: s.contradictions(facts, guild_id=guild_id))
+    return timeline_embed(facts, total, page, pages, about, disputed), total, pages
 
 
 class Browse(commands.Cog):

@@ -185,24 +185,28 @@ class ChannelQuestions(commands.Cog):
 
     async def _reply_answer(self, message: discord.Message, answer: Answer) -> None:
         view = feedback_view(answer.fact.id) if answer.answered and answer.fact else discord.utils.MISSING
-        await self._reply(message, embed=answer_embed(answer), view=view)
+        sent = await self._reply(message, embed=answer_embed(answer), view=view)
+        if sent is not None and message.guild is not None:  # DMs are never remembered
+            await self.bot.corrections.remember(answer, guild_id=message.guild.id, channel_id=sent.channel.id,
+                                                message_id=sent.id)
 
     async def _reply_text(self, message: discord.Message, text: str) -> None:
         await self._reply(message, content(text))
 
-    async def _reply(self, message: discord.Message, text: str | None = None, **kwargs: Any) -> None:
+    async def _reply(self, message: discord.Message, text: str | None = None, **kwargs: Any
+                     ) -> discord.Message | None:
         """Reply once, pinging no one. Discord's 5xx and exhausted rate limits are retried a few more
         times (discord.py's own retries can run out in a burst); other failures are only logged."""
         for attempt in range(1, REPLY_ATTEMPTS + 1):
             try:
-                await message.reply(text, mention_author=False, allowed_mentions=NO_MENTIONS, **kwargs)
-                return
+                return await message.reply(text, mention_author=False, allowed_mentions=NO_MENTIONS, **kwargs)
             except discord.HTTPException as error:
                 if attempt == REPLY_ATTEMPTS or not (error.status >= 500 or error.status == 429):
                     log.warning("could not reply to message %s (HTTP %s)", message.id, error.status, exc_info=True)
-                    return
+                    return None
                 log.warning("reply to message %s failed (HTTP %s); retrying", message.id, error.status)
                 await asyncio.sleep(REPLY_BACKOFF * attempt)
+        return None
 
 async def setup(bot: FactBot) -> None:
     """Extension entry point."""

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import ensure_owner, moderator_only
+from bot.corrections import change_of
 from bot.render import clip, fact_embed, history_text, review_embed, safe_clip
 from bot.replies import NO_MENTIONS, send_ephemeral
 from facts.models import ChangeResult
@@ -132,6 +133,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.edit_fact(id, text, actor=actor, guild_id=scope, reason=reason, expected_version=version)
         )
+        self.bot.corrections.changed(change_of("edited", id, result, scope, reason))  # earlier answers
         await self._changed(interaction, "edited", result, scope, reason)
 
     @app_commands.command(name="retract")
@@ -149,6 +151,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.retract_fact(id, actor=actor, guild_id=scope, reason=reason)
         )
+        self.bot.corrections.changed(change_of("retracted", id, result, scope, reason))  # earlier answers
         await self._changed(interaction, "retracted", result, scope, reason)
 
     @app_commands.command(name="restore")
@@ -168,6 +171,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.restore_fact(id, actor=actor, guild_id=scope, reason=reason)
         )
+        self.bot.corrections.changed(change_of("restored", id, result, scope, reason))  # earlier answers
         await self._changed(interaction, "restored", result, scope, reason)
 
     @app_commands.command(name="history")

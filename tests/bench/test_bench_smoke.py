@@ -43,3 +43,11 @@ def test_smallest_size_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert "Loopback Discord" in table and "event-loop stall" in table
         assert report["loopback"]["ask"]["sent"] == report["loopback"]["mention"]["sent"] == 10
     assert report["startup"]["ready_seconds"] > 0
+
+
+def test_claims_cost_runs_at_a_tiny_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.claims_cost import main as claims_cost
+
+    assert claims_cost(["--facts", "300", "--questions", "12", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "300 facts, 12 questions" in out and "claims add:" in out and "p99" in out

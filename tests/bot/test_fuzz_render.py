@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
-from facts.models import Answer, DocumentInfo, Fact, HistoryEntry, ReviewItem, Source
+from facts.models import Answer, Claim, DocumentInfo, Fact, HistoryEntry, ReviewItem, Source
 from tests.fuzzing import examples, long_text, nasty_text, tried
 
 LIMITS = {"title": 256, "description": 4096, "field_name": 256, "field_value": 1024, "fields": 25,
@@ -34,6 +34,16 @@ facts = st.builds(
 
 
 @st.composite
+def claim_items(draw: st.DrawFn) -> Claim:
+    fact = draw(facts)
+    start = draw(st.integers(-5, len(fact.text) + 5))
+    return Claim(fact, draw(short), draw(st.one_of(st.none(), st.just((start, start + draw(st.integers(-3, 50)))))))
+
+
+claims = claim_items()
+
+
+@st.composite
 def answers(draw: st.DrawFn) -> Answer:
     fact = draw(facts)
     answered = draw(st.booleans())
@@ -44,6 +54,8 @@ def answers(draw: st.DrawFn) -> Answer:
         question=draw(texts), answered=answered, confidence=draw(st.floats(-1, 2, allow_nan=False)),
         fact=fact if answered else None, answer=draw(short), span=span,
         related=tuple(draw(st.lists(facts, max_size=4))), suggestions=tuple(draw(st.lists(facts, max_size=5))),
+        claims=tuple(draw(st.lists(claims, max_size=9))), agreement=draw(st.sampled_from(["differ", "agree", None])),
+        newer=draw(st.one_of(st.none(), facts)),
     )
 
 
@@ -77,6 +89,23 @@ def test_answer_embeds_fit_whatever_the_fact_and_question() -> None:
     run()
 
 
+def test_correction_notes_fit_and_replace_each_other() -> None:
+    kinds = st.sampled_from(["edited", "retracted", "restored"])
+
+    @settings(max_examples=examples(500))
+    @given(answer=answers(), kind=kinds, again=kinds, fact_id=st.integers(1, 2**53), text=texts, reason=short)
+    def run(answer: Answer, kind: str, again: str, fact_id: int, text: str, reason: str | None) -> None:
+        tried("render: correction notes")
+        embed = render.correction_note(render.answer_embed(answer), kind, fact_id, text, reason)
+        check_embed(embed.to_dict())
+        embed = render.correction_note(embed, again, fact_id, text, reason)
+        check_embed(embed.to_dict())
+        notes = [f for f in embed.fields if f.name.endswith(f"(fact #{fact_id})")]
+        assert len(notes) == 1 and embed.fields[0].name == notes[0].name
+
+    run()
+
+
 def test_other_embeds_and_texts_fit() -> None:
     entries = st.builds(HistoryEntry, id=st.integers(1, 10**9), fact_id=st.integers(1, 10**9), action=nasty_text,
                         actor=nasty_text, scope=st.integers(0, 2**62), reason=short, before=short, after=short,
@@ -99,6 +128,8 @@ def test_other_embeds_and_texts_fit() -> None:
         check_embed(render.documents_embed(docs).to_dict())
         check_embed(render.review_embed(queue).to_dict())
         check_embed(render.timeline_embed(page, len(page), 1, 3, about).to_dict())
+        disputed = {f.id: [f.id + 1, 2**53] * 4 for f in page}
+        check_embed(render.timeline_embed(page, len(page), 1, 3, about, disputed).to_dict())
         assert len(render.history_text(history, 4000)) <= 4000
         assert len(render.content(text)) <= 2000
         assert len(render.safe_clip(text, 300)) <= 300

@@ -39,7 +39,7 @@ def test_answer_embed_has_title_bold_span_source_confidence_footer():
     embed = render.answer_embed(answered())
     assert embed.title == "11,000"
     assert "**11,000**" in embed.description
-    assert embed.description.startswith("> ")
+    assert embed.description.startswith("As of 4 Nov 2024 (Example News), Pentagon said:\n> ")
     fields = {f.name: f.value for f in embed.fields}
     assert "[Troops in Kursk](https://example.org/a)" in fields["Source"]
     assert "paragraph 3" in fields["Source"]
@@ -138,3 +138,50 @@ def test_url_that_is_not_http_is_not_linked():
 def test_content_within_2000():
     assert len(render.content("x" * 5000)) == 2000
     assert render.percent(1.7) == "100%" and render.percent(0.004) == "0%"
+
+
+def _claim_fact(fact_id: int, text: str, published: str | None, outlet: str) -> Fact:
+    source = Source(document_id=fact_id, title=f"Report {fact_id}", url=None, outlet=outlet, published=published,
+                    paragraph=1, sentence=1)
+    return Fact(id=fact_id, text=text, source=source, speaker="the ministry")
+
+
+def _claims_answer(count: int, agreement: str) -> Answer:
+    from facts.models import Claim
+
+    claims = []
+    for i in range(count):
+        number = "5,000" if agreement == "agree" else f"{1000 + i},000"
+        text = f"About {number} people were evacuated, the ministry said."
+        published = f"2025-04-{20 - i:02d}" if i < count - 1 else None
+        claims.append(Claim(_claim_fact(100 + i, text, published, f"Outlet {i}"), number, (6, 6 + len(number))))
+    top = claims[0]
+    return Answer(question="How many people were evacuated?", answered=True, confidence=0.8, fact=top.fact,
+                  answer=top.answer, span=top.span, claims=tuple(claims), agreement=agreement)
+
+
+def test_differing_claims_are_shown_side_by_side_newest_first_five_at_most():
+    embed = render.answer_embed(_claims_answer(7, "differ"))
+    assert "The sources differ" in embed.description
+    claim_fields = [f for f in embed.fields if " · Outlet " in f.name]
+    assert [f.name.split(" · ")[0] for f in claim_fields] == [f"{1000 + i},000" for i in range(5)]
+    assert claim_fields[0].name.endswith("20 Apr 2025") and "Fact #100" in claim_fields[0].value
+    assert "the ministry" in claim_fields[0].value
+    assert any(f.name == "+2 more" for f in embed.fields)
+    assert len(embed) <= render.EMBED_TOTAL_LIMIT and len(embed.fields) <= render.FIELD_COUNT_LIMIT
+
+
+def test_agreeing_claims_say_how_many_agree_and_link_the_first():
+    embed = render.answer_embed(_claims_answer(3, "agree"))
+    assert "differ" not in embed.description
+    fields = {f.name: f.value for f in embed.fields}
+    assert fields["Sources agree"].startswith("3 sources agree; first reported in Report 101")
+
+
+def test_an_undated_source_is_shown_as_undated_never_as_today():
+    source = Source(document_id=1, title="Notes", url=None, outlet=None, published=None, paragraph=1, sentence=1)
+    fact = Fact(id=3, text="More than 600 volunteers filled sandbags.", source=source)
+    embed = render.answer_embed(Answer(question="How many volunteers?", answered=True, confidence=0.9, fact=fact,
+                                       answer="More than 600 volunteers", span=(0, 24)))
+    assert embed.description.startswith("Undated source:")
+    assert "As of" not in embed.description

@@ -114,7 +114,9 @@ class MessageRoutes(RouteGroup):
         if problem or place is None:
             return problem or error(404, 10003, "Unknown Channel")
         message = self._message(call, place)
-        return ok(message) if message else error(404, 10008, "Unknown Message")
+        if message is None or message["flags"] & EPHEMERAL:  # only its interaction's token reaches an ephemeral one
+            return error(404, 10008, "Unknown Message")
+        return ok(message)
 
     async def edit_message(self, call: Call) -> Reply:
         """PATCH /channels/{channel_id}/messages/{message_id} (own messages only)."""
@@ -122,9 +124,11 @@ class MessageRoutes(RouteGroup):
         if problem or place is None:
             return problem or error(404, 10003, "Unknown Channel")
         message = self._message(call, place)
-        if message is None:
+        if message is None or message["flags"] & EPHEMERAL:
             return error(404, 10008, "Unknown Message")
-        if message["author"]["id"] != str(self.world.scenario.bot.id) or "webhook_id" in message:
+        # A public interaction response is the bot's own message: the bot token edits it (no 15-minute limit).
+        own_response = "interaction_metadata" in message
+        if message["author"]["id"] != str(self.world.scenario.bot.id) or ("webhook_id" in message and not own_response):
             return error(403, 50005, "Cannot edit a message authored by another user")
         self.world.apply_edit(message, call.json or {}, call.file_tuples)
         await self.echo("MESSAGE_UPDATE", message, place)
