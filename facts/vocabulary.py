@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
+from facts.analysis.aliases import is_concept_key
 from facts.models import SHARED_SCOPE
 
 _CHUNK = 20_000
@@ -39,7 +40,7 @@ def deletion_keys(term: str) -> set[str]:
 
 def _keyed(term: str) -> bool:
     """Terms spelling fixes may aim at: not concept keys, not numbers, at least three letters."""
-    return len(term) >= 3 and not term.startswith("zz") and not term.isdigit()
+    return len(term) >= 3 and not is_concept_key(term) and not term.isdigit()
 
 
 def counter_key(scope: int) -> str:
@@ -114,7 +115,7 @@ def _order(shared_rowid: int | None, scoped_rowid: int | None) -> int:
 
 
 def _fixable(term: str) -> bool:
-    return not term.startswith("zz") and not term.isdigit()
+    return not is_concept_key(term) and not term.isdigit()
 
 
 class VocabularyView:
