@@ -99,23 +99,28 @@ def history(conn: sqlite3.Connection, fact_id: int, scope: int) -> list[HistoryE
     return [HistoryEntry(*row) for row in rows]
 
 
-def documents(conn: sqlite3.Connection, scope: int) -> list[DocumentInfo]:
-    """Current documents this scope sees, newest published first, with live fact counts."""
+def documents(conn: sqlite3.Connection, scope: int, *, include_retracted: bool = False) -> list[DocumentInfo]:
+    """Current documents this scope sees, newest published first, with live fact counts.
+
+    With ``include_retracted`` (for moderators), retracted documents of the shared corpus and of
+    this scope are listed too, marked as such.
+    """
+    statuses = "('current', 'retracted')" if include_retracted else "('current')"
     rows = conn.execute(
         f"""
         select d.id, d.title, d.url, d.outlet, d.published, d.scope, d.ingested_at,
-               (select count(*) from facts f where f.document_id = d.id and {VISIBLE_SQL})
+               (select count(*) from facts f where f.document_id = d.id and {VISIBLE_SQL}), d.status
         from documents d
-        where d.status = 'current' and d.scope in (0, :scope)
+        where d.status in {statuses} and d.scope in (0, :scope)
         order by coalesce(d.published, substr(d.ingested_at, 1, 10)) desc, d.id desc
         """,
         {"scope": scope},
     ).fetchall()
     return [
         DocumentInfo(id=r[0], title=r[1], url=r[2], outlet=r[3], published=r[4], scope=r[5], ingested_at=r[6],
-                     fact_count=r[7])
+                     fact_count=r[7], retracted=r[8] == "retracted")
         for r in rows
-        if r[7] > 0 or r[5] == scope
+        if r[7] > 0 or r[5] == scope or r[8] == "retracted"
     ]
 
 

@@ -29,6 +29,7 @@ from facts.models import (
     SHARED_SCOPE,
     Answer,
     ChangeResult,
+    DocumentChange,
     DocumentInfo,
     Fact,
     HistoryEntry,
@@ -68,6 +69,14 @@ def _fact_id(fact_id: int) -> int:
     number = int(fact_id)
     if not 0 < number <= MAX_ID:
         raise FactNotFound(f"There is no fact #{number} here.")
+    return number
+
+
+def _document_id(document_id: int) -> int:
+    """A document id SQLite can hold; any other number names no document."""
+    number = int(document_id)
+    if not 0 < number <= MAX_ID:
+        raise InvalidEdit(f"There is no document #{number} here.")
     return number
 
 
@@ -184,8 +193,6 @@ class FactService:
                 self.db, text, name=name, scope=scope, aliases=self.aliases(scope), actor=actor, title=title,
                 url=url, outlet=outlet, published=published, progress=progress,
             )
-            if not report.unchanged:
-                self.vocabulary.reload()
             return report
 
     def ingest_documents(
@@ -209,11 +216,8 @@ class FactService:
         ]
         with self._lock:
             scope = _scope(guild_id)
-            try:
-                return ingest_many(self.db, prepared, scope=scope, aliases=self.aliases(scope), actor=actor,
-                                   workers=workers)
-            finally:
-                self.vocabulary.changed()
+            return ingest_many(self.db, prepared, scope=scope, aliases=self.aliases(scope), actor=actor,
+                               workers=workers)
 
     def ensure_sample_corpus(self) -> IngestReport | None:
         """Ingest the bundled sample corpus when the database has no documents yet."""
@@ -257,10 +261,13 @@ class FactService:
             return out[:limit]
 
     # -- browsing -------------------------------------------------------------------------------
-    def documents(self, *, guild_id: int | None = None) -> list[DocumentInfo]:
-        """Documents visible from this scope, newest first, with live fact counts."""
+    def documents(self, *, guild_id: int | None = None, include_retracted: bool = False) -> list[DocumentInfo]:
+        """Documents visible from this scope, newest first, with live fact counts.
+
+        ``include_retracted`` (moderators): retracted documents too, marked ``retracted``.
+        """
         with self._lock:
-            return repository.documents(self.db.conn, _scope(guild_id))
+            return repository.documents(self.db.conn, _scope(guild_id), include_retracted=include_retracted)
 
     def get_fact(self, fact_id: int, *, guild_id: int | None = None) -> Fact:
         """One fact as this scope sees it (an override replaces the shared fact). FactNotFound if hidden."""
@@ -292,37 +299,43 @@ class FactService:
         """Add a moderator-written fact with a source note to this scope."""
         with self._lock:
             scope = _scope(guild_id)
-            result = moderation.add_fact(self.db, self.aliases(scope), text, source=source, actor=actor,
-                                         scope=scope, reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.add_fact(self.db, self.aliases(scope), text, source=source, actor=actor,
+                                       scope=scope, reason=reason)
 
     def edit_fact(self, fact_id: int, text: str, *, actor: str, guild_id: int | None, reason: str,
                   expected_version: int | None = None) -> ChangeResult:
         """Edit a fact; in a server, editing a shared fact creates that server's override."""
         with self._lock:
             scope = _scope(guild_id)
-            result = moderation.edit_fact(self.db, self.aliases(scope), _fact_id(fact_id), text, actor=actor,
-                                          scope=scope, reason=reason, expected_version=expected_version)
-            self.vocabulary.reload()
-            return result
+            return moderation.edit_fact(self.db, self.aliases(scope), _fact_id(fact_id), text, actor=actor,
+                                        scope=scope, reason=reason, expected_version=expected_version)
 
     def retract_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str) -> ChangeResult:
         """Soft-retract a fact in this scope: it stops answering but is kept."""
         with self._lock:
-            result = moderation.set_status(self.db, _fact_id(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
-                                           reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.set_status(self.db, _fact_id(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
+                                         reason=reason)
 
     def restore_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str | None = None
                      ) -> ChangeResult:
         """Undo a retraction in this scope."""
         with self._lock:
-            result = moderation.set_status(self.db, _fact_id(fact_id), "active", actor=actor, scope=_scope(guild_id),
-                                           reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.set_status(self.db, _fact_id(fact_id), "active", actor=actor, scope=_scope(guild_id),
+                                         reason=reason)
+
+    def retract_document(self, document_id: int, *, actor: str, guild_id: int | None, reason: str
+                         ) -> DocumentChange:
+        """Withdraw a whole document in this scope (its own documents; None: the shared corpus)."""
+        with self._lock:
+            return moderation.set_document_status(self.db, _document_id(document_id), True, actor=actor,
+                                                  scope=_scope(guild_id), reason=reason)
+
+    def restore_document(self, document_id: int, *, actor: str, guild_id: int | None, reason: str | None = None
+                         ) -> DocumentChange:
+        """Bring a retracted document's facts back (those retracted one by one stay retracted)."""
+        with self._lock:
+            return moderation.set_document_status(self.db, _document_id(document_id), False, actor=actor,
+                                                  scope=_scope(guild_id), reason=reason)
 
     def add_alias(self, term: str, means: str, *, actor: str, guild_id: int | None) -> None:
         """Teach the matcher that ``term`` means ``means`` (abbreviation or name variant)."""
@@ -423,7 +436,6 @@ class FactService:
         """Restore an export into this (empty) database in one transaction; counts per record type."""
         with self._lock:
             counts = dict(portability.import_jsonl(self.db, lines))
-            self.vocabulary.reload()
             self._aliases.clear()
             return counts
 
