@@ -49,8 +49,10 @@ class FactWrites:
         counts = self._terms.get(scope)
         if counts is None:
             counts = self._terms[scope] = Counter()
-        for term in set(terms):
-            counts[term] += sign
+        if sign > 0:
+            counts.update(set(terms))
+        else:
+            counts.subtract(set(terms))
         self._facts[scope] += sign
 
     def flush(self) -> None:
@@ -78,13 +80,16 @@ class FactWrites:
         self._db.conn.executemany(
             f"insert into facts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})", rows
         )
-        ids = []
+        ids = [row[at["id"]] for row in rows]
         for row in rows:
-            fact_id, terms = row[at["id"]], _split(row[at["terms"]])
-            ids.append(fact_id)
-            self._postings.append((fact_id, terms, _split(row[context_at]) if context_at is not None else []))
+            own = _split(row[at["terms"]])
+            self._postings.append((row[at["id"]], own, _split(row[context_at]) if context_at is not None else []))
             if row[at["status"]] == LIVE:
-                self._count(row[at["scope"]], terms, 1)
+                counts = self._terms.get(row[at["scope"]])
+                if counts is None:
+                    counts = self._terms[row[at["scope"]]] = Counter()
+                counts.update(set(own))  # (inline: this runs once per fact of a bulk ingest)
+                self._facts[row[at["scope"]]] += 1
         return ids
 
     def insert_one(self, values: dict[str, Any]) -> int:

@@ -220,13 +220,17 @@ class FactService:
                                workers=workers)
 
     def ensure_sample_corpus(self) -> IngestReport | None:
-        """Ingest the bundled sample corpus when the database has no documents yet."""
+        """Ingest the bundled sample corpus when the database has no documents yet (the quick start only)."""
         with self._lock:
             if self.db.execute("select 1 from documents limit 1").fetchone():
                 return None
-            data = resources.files("facts").joinpath(f"data/corpus/{SAMPLE_CORPUS}").read_bytes()
-            return self.ingest_text(data, name=SAMPLE_CORPUS, title=SAMPLE_TITLE, published=SAMPLE_PUBLISHED,
-                                    actor="factbot")
+            return self.add_sample_corpus()
+
+    def add_sample_corpus(self) -> IngestReport:
+        """Ingest the bundled sample report into the shared corpus (unchanged when it is already there)."""
+        data = resources.files("facts").joinpath(f"data/corpus/{SAMPLE_CORPUS}").read_bytes()
+        return self.ingest_text(data, name=SAMPLE_CORPUS, title=SAMPLE_TITLE, published=SAMPLE_PUBLISHED,
+                                actor="factbot")
 
     # -- questions ------------------------------------------------------------------------------
     def ask(self, question: str, *, guild_id: int | None = None, min_confidence: float | None = None) -> Answer:
