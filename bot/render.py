@@ -211,6 +211,8 @@ def documents_embed(documents: Sequence[DocumentInfo], limit: int = 20) -> disco
             title = f"[{title}]({doc.url.replace('(', '%28').replace(')', '%29')})"
         date = safe_clip(doc.published, 30) if doc.published else "undated"
         count = f"{doc.fact_count} fact" + ("" if doc.fact_count == 1 else "s")
+        if doc.retracted:
+            count = "**retracted** (moderators only; never used in answers)"
         lines.append(f"`#{doc.id}` {title} · {date} · {count}")
     text = _join_within(lines, DESCRIPTION_LIMIT - 100)
     hidden = len(documents) - text.count("\n") - (1 if text else 0)
