@@ -12,7 +12,11 @@ from facts.models import Answer, Fact
 from facts.question import Question
 
 RELATED_LIMIT = 2
+"""Other facts shown beside an answer, at most."""
 SUGGESTION_LIMIT = 3
+"""Closest facts offered when abstaining, at most."""
+RANKED_TO_LOAD = 1 + RELATED_LIMIT + SUGGESTION_LIMIT
+"""How many of the best-ranked facts an answer may need loaded (the answer, related, suggestions)."""
 
 
 def _anchor_positions(question: Question, text: str) -> list[int]:

@@ -15,11 +15,12 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
-from facts.analysis.aliases import is_concept_key
+from facts.analysis.aliases import AliasTable, is_concept_key
 from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTH_STEMS, WEEKDAY_NAMES, alternation
 from facts.analysis.text import stem, words
 from facts.postings import CONTEXT_CREDIT, DEFAULT_BUDGET, Accumulator, Hits
-from facts.question import Concept, Question
+from facts.question import Concept, Question, analyse_question
+from facts.repository import candidate_rows
 from facts.vocabulary import VocabularyView
 
 CANDIDATE_LIMIT = 30
@@ -107,14 +108,6 @@ class Scored:
     matched: list[Concept]
 
 
-VISIBLE_SQL = """
-    f.status = 'active'
-    and f.scope in (0, :scope)
-    and not (:scope != 0 and f.scope = 0 and exists (
-        select 1 from facts o where o.scope = :scope and o.overrides = f.id))
-"""
-
-
 def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
     """(term, weight, document frequency) to look up for a question: per concept, its alias keys
     (facts were indexed with them) and the rarest word of each other alternative, at the concept's weight."""
@@ -128,13 +121,6 @@ def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tupl
                 continue
             out[term] = (term, weight, df)
     return list(out.values())
-
-
-_CANDIDATE_SQL = f"""
-    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
-    from json_each(:ids) j cross join facts f on f.id = j.value
-    where {VISIBLE_SQL}
-"""
 
 
 def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: VocabularyView,
@@ -154,7 +140,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
     while True:
         hits = accumulator.search(conn, terms, limit=pool, budget=budget)
         order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
-        rows = conn.execute(_CANDIDATE_SQL, {"ids": json.dumps(hits.ids), "scope": scope}).fetchall()
+        rows = candidate_rows(conn, hits.ids, scope)
         if len(rows) >= limit or len(hits.ids) < pool:
             break
         pool *= 4  # many of the best were hidden here: look further
@@ -304,3 +290,29 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
     scored.sort(key=lambda s: (s.rank_score, s.candidate.retrieval_rank), reverse=True)
     return scored
+
+
+FULL_SEARCH_BELOW = 0.5
+"""Best coverage under which a question whose commonest words were skipped is searched again, wider."""
+WIDER_SEARCH = 10
+"""The second search reads this many times the first one's posting budget."""
+
+
+def rank(conn: sqlite3.Connection, question: str, scope: int, aliases: AliasTable, vocabulary: VocabularyView,
+         accumulator: Accumulator) -> tuple[Question, list[Scored]]:
+    """Analyse ``question`` as asked in ``scope`` and rank the facts visible there, best first.
+
+    ``vocabulary`` is the asking scope's view (its counts weigh the words). When the rarest words
+    found no fact covering much of the question and commoner words were skipped, the search is
+    run once more over a wider budget.
+    """
+    analysed = analyse_question(question, aliases, vocabulary)
+    candidates, hits = fetch_candidates(conn, analysed, scope, vocabulary, accumulator)
+    ranked = score_candidates(analysed, candidates, vocabulary)
+    wider = DEFAULT_BUDGET * WIDER_SEARCH
+    if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
+        # (Only the first list may overshoot a budget: when it alone filled the wider one, the
+        # wider search would read exactly what this one did.)
+        candidates, _ = fetch_candidates(conn, analysed, scope, vocabulary, accumulator, budget=wider)
+        ranked = score_candidates(analysed, candidates, vocabulary)
+    return analysed, ranked

@@ -9,7 +9,6 @@ own facts, with its own overrides and retractions applied.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import sqlite3
 import threading
@@ -20,11 +19,11 @@ from typing import Any, TextIO, TypeVar
 
 from facts import moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
-from facts.analysis.text import clean, stem, storable, words
-from facts.answering import compose
+from facts.analysis.text import clean, storable, words
+from facts.answering import RANKED_TO_LOAD, compose
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
-from facts.matching import Scored, fetch_candidates, score_candidates
+from facts.matching import Scored, rank
 from facts.models import (
     SHARED_SCOPE,
     Answer,
@@ -36,19 +35,16 @@ from facts.models import (
     IngestReport,
     ReviewItem,
 )
-from facts.postings import DEFAULT_BUDGET, Accumulator
-from facts.question import Question, analyse_question
+from facts.postings import Accumulator
+from facts.question import Question
 from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
+from facts.suggestions import suggestion_texts
 from facts.vocabulary import Vocabulary
 
 SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"
 SAMPLE_TITLE = "North Korean troops identified in Russia's Kursk region"
 SAMPLE_PUBLISHED = "2024-10-25"
 MAX_QUESTION_RECORD = 500
-FULL_SEARCH_BELOW = 0.5
-"""Best coverage under which a question whose commonest words were skipped is searched again, wider."""
-WIDER_SEARCH = 10
-"""The second search reads this many times the first one's posting budget."""
 
 
 log = logging.getLogger(__name__)
@@ -239,7 +235,7 @@ class FactService:
         with self._lock:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
-            ids = [s.candidate.id for s in ranked[:6]]
+            ids = [s.candidate.id for s in ranked[:RANKED_TO_LOAD]]
             facts = repository.load_facts(self.db.conn, ids)
             return compose(question_obj, ranked, facts, threshold)
 
@@ -247,18 +243,10 @@ class FactService:
         """Autocomplete: short question or topic strings for a partly typed question."""
         with self._lock:
             scope = _scope(guild_id)
-            tokens = words(prefix)[:12]
-            if not tokens:
-                rows = self.db.execute(
-                    f"select f.text from facts f where {repository.VISIBLE_SQL} and f.event_date is not null "
-                    "order by f.event_date desc limit :limit", {"scope": scope, "limit": limit},
-                ).fetchall()
-            else:
-                terms = {stem(t) for t in tokens[:-1]}
-                last = "".join(ch for ch in tokens[-1] if ch.isalnum())
-                rows = self._suggestion_rows(terms, last, scope, limit)
+            texts = suggestion_texts(self.db.conn, prefix, scope, self.vocabulary.for_scope(scope),
+                                     self._accumulator, limit)
             out = []
-            for (text,) in rows:
+            for text in texts:
                 short = text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
                 if short not in out:
                     out.append(short)
@@ -461,41 +449,9 @@ class FactService:
         return table
 
     def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
-        vocabulary = self.vocabulary.for_scope(scope)  # counts of what this scope sees, nothing else
-        analysed = analyse_question(question, self.aliases(scope), vocabulary)
-        candidates, hits = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator)
-        ranked = score_candidates(analysed, candidates, vocabulary)
-        wider = DEFAULT_BUDGET * WIDER_SEARCH
-        if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
-            # The rarest words found no fact covering much of the question: read further, once.
-            # (Only the first list may overshoot a budget: when it alone filled the wider one,
-            # the wider search would read exactly what this one did.)
-            candidates, _ = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator,
-                                             budget=wider)
-            ranked = score_candidates(analysed, candidates, vocabulary)
-        return analysed, ranked
-
-    def _suggestion_rows(self, terms: set[str], last: str, scope: int, limit: int) -> list[tuple[str]]:
-        """Visible fact texts for autocomplete: the typed words, and the words the last one begins."""
-        vocabulary = self.vocabulary.for_scope(scope)
-        weighted = []
-        for term in terms:
-            df = vocabulary.df.get(term, 0) or 0
-            if df:
-                weighted.append((term, vocabulary.idf(df), df))
-        if last:
-            for term, df in vocabulary.commonest_with_prefix(last, 20):
-                weighted.append((term, vocabulary.idf(df), df))
-        if not weighted:
-            return []
-        hits = self._accumulator.search(self.db.conn, weighted, limit=limit * 4)
-        order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
-        rows = self.db.execute(
-            f"select f.id, f.text from json_each(:ids) j cross join facts f on f.id = j.value "
-            f"where {repository.VISIBLE_SQL}", {"ids": json.dumps(hits.ids), "scope": scope},
-        ).fetchall()
-        rows.sort(key=lambda r: order[r[0]])
-        return [(r[1],) for r in rows[:limit]]
+        # The counts of what this scope sees weigh the words, nothing else.
+        return rank(self.db.conn, question, scope, self.aliases(scope), self.vocabulary.for_scope(scope),
+                    self._accumulator)
 
     def _add_review(self, kind: str, question: str, fact_id: int | None, guild_id: int | None,
                     channel_id: int | None) -> ReviewItem:
