@@ -18,11 +18,11 @@ from facts.analysis.dates import resolve_sentence_dates
 from facts.analysis.entities import find_entities
 from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.sentences import split_sentences
+from facts.database import utc_now
 from facts.documents import DocumentMeta, decode_document, parse_document, split_paragraphs
 from facts.errors import IngestError
 from facts.fact_writes import FactWrites, writing
 from facts.models import IngestReport
-from facts.store import utc_now
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 2000

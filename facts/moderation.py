@@ -14,12 +14,12 @@ from facts.analysis.aliases import AliasTable
 from facts.analysis.dates import resolve_sentence_dates
 from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.text import clean, words
+from facts.database import utc_now
 from facts.errors import InvalidEdit, VersionConflict
 from facts.fact_writes import FactWrites, writing
 from facts.ingest import entities_of, speaker_of
 from facts.models import SHARED_SCOPE, ChangeResult, DocumentChange, Fact, HistoryEntry
 from facts.repository import load_facts, override_of, raw_fact
-from facts.store import utc_now
 
 MAX_FACT_CHARS = 1000
 MAX_REASON_CHARS = 500

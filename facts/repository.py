@@ -138,6 +138,11 @@ def history(conn: sqlite3.Connection, fact_id: int, scope: int) -> list[HistoryE
     return [HistoryEntry(*row) for row in rows]
 
 
+def has_documents(conn: sqlite3.Connection) -> bool:
+    """True once any document was ingested (in any scope, in any state)."""
+    return conn.execute("select 1 from documents limit 1").fetchone() is not None
+
+
 def documents(conn: sqlite3.Connection, scope: int, *, include_retracted: bool = False) -> list[DocumentInfo]:
     """Current documents this scope sees, newest published first, with live fact counts.
 
