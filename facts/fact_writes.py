@@ -128,6 +128,28 @@ class FactWrites:
                 self._count(scope, _split(new_terms), 1)
         return len(before)
 
+    def next_fact_id(self) -> int:
+        """The id the next inserted fact gets (for callers that number a batch themselves)."""
+        return int(self._db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+
+    # -- documents and history (written in the same transaction) ---------------------------------
+    def add_document(self, values: dict[str, Any]) -> int:
+        """Insert a document row (column -> value); returns its id."""
+        return int(self._db["documents"].insert(values).last_pk)
+
+    def update_document(self, document_id: int, values: dict[str, Any]) -> None:
+        """Set ``values`` on a document row (its status, what superseded it)."""
+        names = list(values)
+        self._db.execute(f"update documents set {', '.join(f'[{n}] = ?' for n in names)} where id = ?",
+                         [*values.values(), document_id])
+
+    def record(self, entries: Iterable[dict[str, Any]]) -> int | None:
+        """Append entries to the facts' history (fact_id, action, actor, scope, reason, before, after, at);
+        returns the last entry's id."""
+        table = self._db["fact_history"]
+        table.insert_all(entries)
+        return table.last_pk
+
     def rebuild(self) -> None:
         """Recount every scope and re-index every fact from the ``facts`` table (after an import)."""
         db = self._db
