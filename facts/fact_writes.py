@@ -9,7 +9,8 @@ cached view of the counts (:class:`facts.vocabulary.Vocabulary`) is told afterwa
 anywhere rolls all of it back: rows, postings, counts and counters.
 
 A fact is *live* while its status is ``active``; only live facts count in the term statistics.
-Postings are only ever appended (see :mod:`facts.postings`).
+New facts' postings are appended; a re-worded fact's terms are rewritten (see :mod:`facts.postings`),
+so the index always equals one rebuilt from the facts table.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from facts.models import SHARED_SCOPE
-from facts.postings import add_postings
+from facts.postings import add_postings, rewrite_terms
 from facts.postings import rebuild as rebuild_postings
 from facts.vocabulary import apply_counts, counter_key
 
@@ -42,7 +43,11 @@ class FactWrites:
         self._db = db
         self._terms: dict[int, Counter[str]] = {}
         self._facts: Counter[int] = Counter()
-        self._postings: list[tuple[int, list[str], list[str]]] = []
+        self._postings: dict[int, tuple[list[str], list[str]]] = {}
+        """Entries of facts inserted in this unit, by id (in insertion order: ascending ids)."""
+        self._reworded: dict[int, tuple[list[str], list[str]]] = {}
+        """New terms of existing facts re-worded in this unit."""
+        self._old_terms: set[str] = set()
 
     # -- what the index must learn ----------------------------------------------------------
     def _count(self, scope: int, terms: Iterable[str], sign: int) -> None:
@@ -57,12 +62,16 @@ class FactWrites:
 
     def flush(self) -> None:
         """Write the collected postings and counts (inside the transaction; :func:`writing` calls it)."""
-        add_postings(self._db.conn, self._postings)
+        add_postings(self._db.conn, ((fact_id, own, context) for fact_id, (own, context) in self._postings.items()))
+        if self._reworded:
+            rewrite_terms(self._db.conn, self._reworded, self._old_terms)
         for scope in sorted(set(self._terms) | set(self._facts)):
             apply_counts(self._db, scope, self._terms.get(scope, Counter()), self._facts.get(scope, 0))
         self._terms.clear()
         self._facts.clear()
-        self._postings = []
+        self._postings = {}
+        self._reworded = {}
+        self._old_terms = set()
 
     # -- rows ----------------------------------------------------------------------------------
     def insert(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
@@ -83,7 +92,7 @@ class FactWrites:
         ids = [row[at["id"]] for row in rows]
         for row in rows:
             own = _split(row[at["terms"]])
-            self._postings.append((row[at["id"]], own, _split(row[context_at]) if context_at is not None else []))
+            self._postings[row[at["id"]]] = (own, _split(row[context_at]) if context_at is not None else [])
             if row[at["status"]] == LIVE:
                 counts = self._terms.get(row[at["scope"]])
                 if counts is None:
@@ -121,7 +130,12 @@ class FactWrites:
             new_terms = values.get("terms", terms)
             new_status = values.get("status", status)
             if reworded:
-                self._postings.append((fact_id, _split(new_terms), _split(values.get("context_terms", context_terms))))
+                entries = (_split(new_terms), _split(values.get("context_terms", context_terms)))
+                if fact_id in self._postings:  # inserted in this unit: its entries are not written yet
+                    self._postings[fact_id] = entries
+                else:
+                    self._reworded[fact_id] = entries
+                    self._old_terms.update(_split(terms), _split(context_terms))
             if status == LIVE:
                 self._count(scope, _split(terms), -1)
             if new_status == LIVE:
