@@ -21,7 +21,7 @@ from facts import feedback, moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, storable, words
 from facts.answering import RANKED_TO_LOAD, compose
-from facts.database import BUSY_TIMEOUT_SECONDS, database_error, open_database
+from facts.database import BUSY_TIMEOUT_SECONDS, close_database, database_error, open_database
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
 from facts.matching import Scored, rank
@@ -144,10 +144,7 @@ class FactService:
             if self._closed:
                 return
             self._closed = True
-            try:
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                self.db.close()
+            close_database(self.db)
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest_path(
