@@ -26,10 +26,9 @@ from sqlite_utils import Database
 from facts.models import SHARED_SCOPE
 from facts.postings import add_postings, rewrite_terms
 from facts.postings import rebuild as rebuild_postings
-from facts.vocabulary import apply_counts, counter_key
+from facts.vocabulary import apply_counts
 
 LIVE = "active"
-_INDEXED = ("terms", "context_terms", "status")
 
 
 def _split(value: str | None) -> list[str]:
@@ -188,8 +187,3 @@ def writing(db: Database) -> Iterator[FactWrites]:
         for listener in list(getattr(db, "write_listeners", ())):
             listener()
 
-
-def live_counter(db: Database, scope: int) -> int:
-    """The number of live facts the index counts for ``scope``."""
-    row = db.execute("select value from index_state where key = ?", [counter_key(scope)]).fetchone()
-    return int(row[0]) if row else 0
