@@ -61,26 +61,30 @@ class FactWrites:
 
     def flush(self) -> None:
         """Write the collected postings and counts (inside the transaction; :func:`writing` calls it)."""
-        add_postings(self._db.conn, ((fact_id, own, context) for fact_id, (own, context) in self._postings.items()))
-        if self._reworded:
-            rewrite_terms(self._db.conn, self._reworded, self._old_terms)
+        # Counts first, then postings: each step's working memory is freed before the next (peak RSS of a bulk ingest).
         for scope in sorted(set(self._terms) | set(self._facts)):
             apply_counts(self._db, scope, self._terms.get(scope, Counter()), self._facts.get(scope, 0))
         self._terms.clear()
         self._facts.clear()
+        add_postings(self._db.conn, ((fact_id, own, context) for fact_id, (own, context) in self._postings.items()))
+        if self._reworded:
+            rewrite_terms(self._db.conn, self._reworded, self._old_terms)
         self._postings = {}
         self._reworded = {}
         self._old_terms = set()
 
     # -- rows ----------------------------------------------------------------------------------
-    def insert(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    def insert(self, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               term_lists: Sequence[tuple[list[str], list[str]]] | None = None) -> list[int]:
         """Insert fact rows (values in ``columns`` order; ids are assigned when ``id`` is not a column).
 
-        ``columns`` must name ``scope``, ``terms`` and ``status``. Returns the new ids in order.
+        ``columns`` must name ``scope``, ``terms`` and ``status``. ``term_lists``: each row's (terms,
+        context terms) as lists when the caller has them (a bulk ingest: no second copy is made).
+        Returns the new ids in order.
         """
         columns = list(columns)
         if "id" not in columns:
-            first = int(self._db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+            first = self.next_fact_id()
             columns.insert(0, "id")
             rows = [(first + i, *row) for i, row in enumerate(rows)]
         at = {name: columns.index(name) for name in ("id", "scope", "terms", "status")}
@@ -89,9 +93,13 @@ class FactWrites:
             f"insert into facts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})", rows
         )
         ids = [row[at["id"]] for row in rows]
-        for row in rows:
-            own = _split(row[at["terms"]])
-            self._postings[row[at["id"]]] = (own, _split(row[context_at]) if context_at is not None else [])
+        for i, row in enumerate(rows):
+            if term_lists is not None:
+                own, context = term_lists[i]
+            else:
+                own = _split(row[at["terms"]])
+                context = _split(row[context_at]) if context_at is not None else []
+            self._postings[row[at["id"]]] = (own, context)
             if row[at["status"]] == LIVE:
                 counts = self._terms.get(row[at["scope"]])
                 if counts is None:

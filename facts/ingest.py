@@ -236,7 +236,7 @@ def store(db: Database, writes: FactWrites, prepared: Prepared, *, scope: int, a
         ))
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
-    writes.insert(_FACT_COLUMNS, rows)
+    writes.insert(_FACT_COLUMNS, rows, list(zip(prepared.terms, prepared.context_terms, strict=True)))
     return IngestReport(document_id=doc_id, title=meta.title, facts_added=total, facts_superseded=superseded)
 
 
