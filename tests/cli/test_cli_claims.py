@@ -15,7 +15,7 @@ AGREED = "Where is the regional emergency office based?"
 
 
 def _database(tmp_path: Path) -> None:
-    built = factbot("--db", "c.db", "ask", "where is the ISW based", cwd=tmp_path)  # the bundled report first
+    built = factbot("--db", "c.db", "sample", cwd=tmp_path)  # the bundled report first
     assert built.returncode == 0, built.stderr
     reports = sorted(str(p) for p in CLAIMS.glob("*.md") if p.name != "README.md")
     assert len(reports) == 3
