@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
+from facts.analysis.calendar import MONTH_NAMES
 from facts.analysis.dates import find_date_answer
 from facts.answering import answer_span
 from facts.matching import Scored
@@ -163,7 +164,8 @@ def _newer_source(fact: Fact | None, ranked: list[Scored], facts: dict[int, Fact
     return newest
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = tuple(name[:3] for name in MONTH_NAMES)
+"""Jan ... Dec, as a cited date writes them."""
 
 
 def readable_date(published: str | None) -> str:

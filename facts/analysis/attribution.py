@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from facts.analysis.calendar import WEEKDAY_NAMES
 from facts.analysis.entities import find_entities
 from facts.analysis.text import word_list
 
@@ -49,9 +50,9 @@ _DETERMINERS = word_list(
 _TRAILING_SKIP = word_list(
     """has have had also previously recently reportedly publicly later earlier again repeatedly then
     already further once first initially subsequently separately similarly likewise both jointly
-    officially formally openly privately today yesterday on monday tuesday wednesday thursday friday
-    saturday sunday last week night this morning afternoon evening even still just"""
-)
+    officially formally openly privately today yesterday on last week night this morning afternoon evening
+    even still just"""
+) | {day.lower() for day in WEEKDAY_NAMES}
 _LEADING_SKIP = word_list("both and but however so also then meanwhile yet while even moreover still now")
 _CLAUSE_WORDS = word_list(
     """that which who whom whose when where if because while although though is are was were be been

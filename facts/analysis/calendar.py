@@ -12,11 +12,28 @@ MONTH_ABBREVIATIONS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul"
                                         "Nov", "Dec")
 """Short forms as news writes them (``May`` has none)."""
 WEEKDAY_NAMES: tuple[str, ...] = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_ABBREVIATIONS: tuple[str, ...] = ("Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun")
+"""Short forms of the weekday names as news writes them."""
 
 MONTH_WORDS: frozenset[str] = frozenset(m.lower() for m in MONTH_NAMES + MONTH_ABBREVIATIONS)
 """Every month word, lower-case (full names and short forms)."""
 MONTH_STEMS: frozenset[str] = frozenset(stem(m.lower()) for m in MONTH_NAMES)
 """The index terms of the full month names (what the stemmer makes of them)."""
+
+
+def short_key(name: str) -> str:
+    """The three letters every form of a month or weekday name starts with (``"Sept."`` -> ``"sep"``)."""
+    return name[:3].lower()
+
+
+MONTH_KEYS: tuple[str, ...] = tuple(short_key(m) for m in MONTH_NAMES)
+"""``jan`` ... ``dec``, in calendar order."""
+WEEKDAY_KEYS: tuple[str, ...] = tuple(short_key(d) for d in WEEKDAY_NAMES)
+"""``mon`` ... ``sun``, Monday first (as :meth:`datetime.date.weekday` counts)."""
+MONTH_NUMBERS: dict[str, int] = {key: number for number, key in enumerate(MONTH_KEYS, start=1)}
+"""Month number by :func:`short_key` (``"sep"`` -> 9)."""
+WEEKDAY_NUMBERS: dict[str, int] = {key: number for number, key in enumerate(WEEKDAY_KEYS)}
+"""Weekday number by :func:`short_key`, Monday = 0."""
 
 
 def alternation(names: tuple[str, ...] | list[str], *, lower: bool = False) -> str:

@@ -27,7 +27,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
-from facts.analysis.calendar import MONTH_NAMES, WEEKDAY_NAMES, alternation
+from facts.analysis.calendar import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    MONTH_NUMBERS,
+    WEEKDAY_NAMES,
+    WEEKDAY_NUMBERS,
+    alternation,
+)
 from facts.analysis.text import word_list
 
 __all__ = ["DateMention", "find_date_answer", "find_dates", "resolve_sentence_dates"]
@@ -58,21 +65,24 @@ class DateMention:
 # Vocabulary
 
 
-_MONTH_NUMBER = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_WEEKDAY_NUMBER = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "a few": 3,
     "few": 3, "a couple of": 2, "couple of": 2,
 }  # fmt: skip
 
-_MONTH = (
-    r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
-    r"|Sep(?:tember|t\.?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![A-Za-z])"
-)
+
+def _month_forms() -> tuple[str, ...]:
+    """Full month names, their short forms, and the short forms with a dot where one cuts two or more
+    letters (``Sept.``, ``Mar.``; not ``Jun.``/``Jul.``, which cut one)."""
+    dotted = tuple(
+        f"{short}." for short in MONTH_ABBREVIATIONS
+        if len(next(name for name in MONTH_NAMES if name.startswith(short))) - len(short) >= 2
+    )
+    return MONTH_NAMES + MONTH_ABBREVIATIONS + dotted
+
+
+_MONTH = rf"(?:{alternation([re.escape(form) for form in _month_forms()])})(?![A-Za-z])"
 _FULL_MONTH = rf"(?:{alternation(MONTH_NAMES)})(?![A-Za-z])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,]\d)(?!\d)"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\d,]\d)(?!\d)"
@@ -109,7 +119,7 @@ _ALTERNATIVES = [
 _DATES = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _ALTERNATIVES))
 _GATE = re.compile(r"\d")
 
-_MONTH_TOKEN = re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH_TOKEN = re.compile(rf"({alternation([m[:3] for m in MONTH_NAMES])})[a-z]*\.?")
 _NUMBER = re.compile(r"\d+")
 _SPLIT_RANGE = re.compile(rf"{_TO}|\s+and\s+")
 _WORD_SPLIT = re.compile(r"[-\s]+")
@@ -147,7 +157,7 @@ def _parse_day(text: str, reference: date | None, year_hint: int | None = None) 
     month_match = _MONTH_TOKEN.search(text)
     if month_match is None:
         return None, False
-    month = _MONTH_NUMBER[month_match.group(1).lower()]
+    month = MONTH_NUMBERS[month_match.group(1).lower()]
     numbers = [int(n) for n in _NUMBER.findall(text)]
     days = [n for n in numbers if n <= 31]
     years = [n for n in numbers if n > 31]
@@ -212,7 +222,7 @@ def _resolve(
             return None
         return str(first), "range", None
     if kind == "month_year":
-        month = _MONTH_NUMBER[_MONTH_TOKEN.search(span).group(1).lower()]  # type: ignore[union-attr]
+        month = MONTH_NUMBERS[_MONTH_TOKEN.search(span).group(1).lower()]  # type: ignore[union-attr]
         year = int(_NUMBER.findall(span)[-1])
         return f"{year:04d}-{month:02d}", "month", None
     if kind == "month":
@@ -220,7 +230,7 @@ def _resolve(
         prev = words[0].lower() if len(words) > 1 else _prev_word(text, start)
         if prev not in _MONTH_PREPS:
             return None
-        month = _MONTH_NUMBER[_MONTH_TOKEN.search(span).group(1).lower()]  # type: ignore[union-attr]
+        month = MONTH_NUMBERS[_MONTH_TOKEN.search(span).group(1).lower()]  # type: ignore[union-attr]
         if reference is None:
             return None, "month", None
         year = reference.year
@@ -237,7 +247,7 @@ def _resolve(
         return span, "year", None
     if kind == "weekday":
         words = span.lower().split()
-        target = _WEEKDAY_NUMBER[words[-1][:3]]
+        target = WEEKDAY_NUMBERS[words[-1][:3]]
         if now is None:
             return None, "day", None
         if words[0] == "last":
@@ -298,7 +308,7 @@ def _resolve(
 
 
 _DIGIT_RUN = re.compile(r"\d+")
-_NAME_ANCHOR = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)")
+_NAME_ANCHOR = re.compile(f"(?:{alternation([name[:3] for name in MONTH_NAMES + WEEKDAY_NAMES])})")
 _KEYWORDS = ("day", "week", "month", "year", "night", "morning", "afternoon", "evening", "tomorrow")
 _PREFIX_WORDS = word_list(
     "between from the that a an this last next earlier later early mid late very same of couple few several "

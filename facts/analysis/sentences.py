@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 
+from facts.analysis.calendar import MONTH_ABBREVIATIONS, WEEKDAY_ABBREVIATIONS
 from facts.analysis.text import word_list
 
 __all__ = ["SENTENCE_STARTERS", "split_sentences"]
@@ -36,15 +37,13 @@ _NEVER_FINAL = word_list(
 )
 # Before a number these do not end a sentence: "No. 5", "Oct. 24", "p. 12", "Vol. 3".
 _BEFORE_NUMBER = word_list(
-    """no nos nr vol vols p pp fig figs art arts sec ch para pt pts ex op jan feb mar apr jun jul
-    aug sep sept oct nov dec approx ca c est rm ste"""
-)
+    """no nos nr vol vols p pp fig figs art arts sec ch para pt pts ex op approx ca c est rm ste"""
+) | {short.lower() for short in MONTH_ABBREVIATIONS}
 # Can end a sentence; split only when a common sentence starter follows.
 # Case-sensitive: "Sat." is an abbreviation, "sat." is a verb.
 _AMBIGUOUS = word_list(
-    """Inc Corp Co Ltd LLC Plc PLC Bros Jr Sr Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon
-    Tue Tues Wed Thu Thur Thurs Fri Sat Sun a.m p.m A.M P.M etc al Dept Univ Assn Ave Blvd Rd"""
-)
+    """Inc Corp Co Ltd LLC Plc PLC Bros Jr Sr a.m p.m A.M P.M etc al Dept Univ Assn Ave Blvd Rd"""
+) | set(MONTH_ABBREVIATIONS + WEEKDAY_ABBREVIATIONS)
 
 SENTENCE_STARTERS = word_list(
     """the a an it its it's he she they we i you his her their our my your this that these those
