@@ -134,6 +134,21 @@ def open_database(path: str | Path, *, readonly: bool = False, timeout: float = 
     return db
 
 
+def copy_database(conn: sqlite3.Connection, target: str | Path) -> bool:
+    """Copy the database behind ``conn`` into the new file ``target`` with SQLite's online backup API.
+
+    The copy is one consistent snapshot even while other connections write; it is left in rollback
+    journal mode (complete in one file). Returns whether the copy passes SQLite's integrity check.
+    """
+    copy = sqlite3.connect(target)
+    try:
+        conn.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+        return copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        copy.close()
+
+
 def close_database(db: Database) -> None:
     """Fold the write-ahead log into the database file and close it (the file is then complete alone)."""
     try:

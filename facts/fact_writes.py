@@ -171,6 +171,18 @@ class FactWrites:
         table.insert_all(entries)
         return table.last_pk
 
+    def restore(self, table: str, values: dict[str, Any]) -> None:
+        """Insert one row of an export into ``table`` as it was, ids included (an import).
+
+        The index and the counts learn nothing here: an import calls :meth:`rebuild` once its rows are in.
+        Raises sqlite3.IntegrityError for a row the schema refuses, OverflowError for an integer too large.
+        """
+        names = list(values)
+        self._db.execute(
+            f"insert into [{table}] ({', '.join(f'[{n}]' for n in names)}) values ({', '.join('?' * len(names))})",
+            [values[n] for n in names],
+        )
+
     def rebuild(self) -> None:
         """Recount every scope and re-index every fact from the ``facts`` table (after an import)."""
         db = self._db

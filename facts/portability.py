@@ -20,59 +20,44 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
-from facts.database import utc_now
+from facts.database import copy_database, utc_now
 from facts.errors import DataFileError
+from facts.export_store import KEPT_TABLES, column_names, holds_kept_data, read_snapshot, table_rows
 from facts.fact_writes import writing
 from facts.migrations import LATEST_VERSION, current_version
 
 FORMAT = "factbot-export"
-# (record type, table, key columns for the stable order)
-TABLES: list[tuple[str, str, str]] = [
-    ("document", "documents", "id"),
-    ("fact", "facts", "id"),
-    ("history", "fact_history", "id"),
-    ("alias", "aliases", "id"),
-    ("review_item", "review_items", "id"),
-    ("vote", "votes", "fact_id, scope"),
-    ("auto_answer", "auto_answer", "scope, channel_id"),
-]
 OVERRIDE = "override"
 """Record type of a fact that is one server's version of a shared fact (stored in ``facts``)."""
-_TABLE_OF = {kind: table for kind, table, _ in TABLES} | {OVERRIDE: "facts"}
+_TABLE_OF = {table.record_type: table.name for table in KEPT_TABLES} | {OVERRIDE: "facts"}
 _SCALARS = (str, int, float, type(None))
 
 
 def records(db: Database) -> Iterator[dict[str, Any]]:
     """The header, then every record, in a stable order."""
     yield {"type": "header", "format": FORMAT, "schema_version": current_version(db), "exported_at": utc_now()}
-    for kind, table, order in TABLES:
-        cursor = db.execute(f"select * from [{table}] order by {order}")
-        columns = [d[0] for d in cursor.description]
-        for row in cursor:
-            record = dict(zip(columns, row, strict=True))
-            if table == "facts" and record.get("overrides") is not None:
+    for table in KEPT_TABLES:
+        for record in table_rows(db, table):
+            if table.name == "facts" and record.get("overrides") is not None:
                 yield {"type": OVERRIDE, **record}
             else:
-                yield {"type": kind, **record}
+                yield {"type": table.record_type, **record}
 
 
 def export_jsonl(db: Database, out: TextIO) -> Counter[str]:
     """Write every record as one JSON line; returns how many of each type (in one read snapshot)."""
     counts: Counter[str] = Counter()
-    db.conn.execute("BEGIN")  # one read transaction: a consistent snapshot even while the bot writes
-    try:
+    with read_snapshot(db):  # a consistent snapshot even while the bot writes
         for record in records(db):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             if record["type"] != "header":
                 counts[record["type"]] += 1
-    finally:
-        db.conn.rollback()
     return counts
 
 
 def is_empty(db: Database) -> bool:
     """True when the database holds nothing a person made (a fresh file)."""
-    return not any(db.execute(f"select 1 from [{table}] limit 1").fetchone() for _, table, _ in TABLES)
+    return not holds_kept_data(db)
 
 
 def _parse(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -104,7 +89,7 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
     if not isinstance(version, int) or version > LATEST_VERSION:
         raise DataFileError(f"the export was made by a newer factbot (schema {version}); upgrade factbot first")
     counts: Counter[str] = Counter()
-    columns = {table: {row[1] for row in db.execute(f"pragma table_info([{table}])")} for table in _TABLE_OF.values()}
+    columns = {table.name: column_names(db, table.name) for table in KEPT_TABLES}
     with writing(db) as writes:
         for number, record in parsed:
             kind = record.pop("type")
@@ -116,13 +101,8 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
                 raise DataFileError(f"line {number}: {kind} records have no field {sorted(unknown)[0]!r}")
             if not all(isinstance(value, _SCALARS) for value in record.values()):
                 raise DataFileError(f"line {number}: {kind} fields must be text, numbers or null")
-            names = list(record)
             try:
-                db.execute(
-                    f"insert into [{table}] ({', '.join(f'[{n}]' for n in names)}) "
-                    f"values ({', '.join('?' * len(names))})",
-                    [record[n] for n in names],
-                )
+                writes.restore(table, record)
             except (sqlite3.IntegrityError, OverflowError) as exc:
                 raise DataFileError(f"line {number}: this {kind} record cannot be restored ({exc})") from None
             counts[kind] += 1
@@ -145,14 +125,8 @@ def backup(conn: sqlite3.Connection, destination: Path) -> Path:
     handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent)
     os.close(handle)
     try:
-        target = sqlite3.connect(temporary)
-        try:
-            conn.backup(target)
-            target.execute("PRAGMA journal_mode=DELETE")
-            if target.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise DataFileError("the backup copy failed its integrity check; nothing was written")
-        finally:
-            target.close()
+        if not copy_database(conn, temporary):
+            raise DataFileError("the backup copy failed its integrity check; nothing was written")
         os.replace(temporary, destination)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

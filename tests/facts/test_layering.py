@@ -3,7 +3,8 @@
 - nothing in facts/ or config/ imports discord, the bot or the command line;
 - facts/analysis/ (rule-based text analysis) imports nothing else from facts/;
 - facts/migrations.py imports no live code from facts/ (each migration freezes what it needs);
-- cli/ may use bot/ (``factbot run`` starts it), bot/ never imports cli/.
+- cli/ may use bot/ (``factbot run`` starts it), bot/ never imports cli/;
+- in facts/, SQL runs only in the store, repository and index modules.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REPO_ROOT
+
+SQL_MODULES = frozenset({
+    "database.py", "repository.py", "fact_writes.py", "postings.py", "vocabulary.py", "migrations.py",
+    "feedback.py", "citations.py", "export_store.py",
+})
+"""The modules of facts/ that run SQL statements; every other module calls them."""
 
 
 def _imports(package: str) -> list[tuple[Path, str]]:
@@ -49,3 +56,13 @@ def test_migrations_import_no_live_code() -> None:
 def test_bot_never_imports_the_command_line() -> None:
     offenders = [f"{p.name}: {m}" for p, m in _imports("bot") if m.split(".")[0] == "cli"]
     assert offenders == []
+
+
+def test_sql_runs_only_in_the_store_layer() -> None:
+    statements = ("execute", "executemany", "executescript", "query")
+    running = set()
+    for path in (REPO_ROOT / "facts").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in statements:
+                running.add(path.relative_to(REPO_ROOT / "facts").as_posix())
+    assert running - SQL_MODULES == set()
