@@ -130,15 +130,10 @@ def test_sample_document_sentences() -> None:
     )
 
 
-def test_speed() -> None:
-    import time
-
+def test_a_long_text_of_repeated_sentences_splits_into_exactly_those_sentences() -> None:
     text = (
         "On Oct. 3, Sen. Ana Ruiz told reporters the U.S. would send $1.2 billion. "
         "“It is not enough,” said Dr. Lee. Critics agreed! Is it over? "
     ) * 500
-    t0 = time.perf_counter()
     spans = split_sentences(text)
-    elapsed = time.perf_counter() - t0
-    assert len(spans) == 2000
-    assert elapsed < 0.5  # far above 20,000 sentences per second
+    assert len(spans) == 2000  # splitting speed is measured by the benchmark's ingest figures, not here
