@@ -176,7 +176,7 @@ async def test_claims_show_side_by_side_and_a_correction_to_any_of_them_reaches_
     assert "The sources differ" in embed["description"] and "As of 8 Apr 2025" in embed["description"]
     claim_fields = [f for f in embed["fields"] if "Fact #" in f["value"] and " · " in f["name"]]
     assert [f["name"].split(" · ")[1] for f in claim_fields] == ["Coastline Daily", "Riverside Gazette",
-                                                                  "Northgate Herald"]
+                                                                  "Lakeside Courier", "Northgate Herald"]
     oldest = int(claim_fields[-1]["value"].rsplit("Fact #", 1)[1])
     retract = await discord_stand_in.slash_command(
         "factmod retract", {"id": oldest, "reason": "Outlet corrected its figure"}, user="manager", channel="a/general")
