@@ -35,6 +35,7 @@ _NUMBER_WORDS = {
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[a-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _LEADING = re.compile(r"^(?:the|a|an)\s+")
 
 
@@ -62,7 +63,7 @@ def _number(text: str) -> float | None:
         for word in _WORD.findall(lower):
             if word in _NUMBER_WORDS:
                 number = _NUMBER_WORDS[word]
-                total = total * number if number == 100 and total else total + number
+                total = total * number if word in ("hundred", "dozen") and total else total + number
         value = total or None
     if value is not None:
         for word, scale in _SCALES.items():
@@ -212,7 +213,8 @@ def counted_quantities(text: str) -> dict[str, float]:
     """Numbers with what they count: 'About 3,000 residents were ...' -> {'resid': 3000.0}.
 
     Only a word of three letters or more that is not a function word and not written in capitals counts
-    as the thing counted ('50 per month' counts nothing; '15 °F', '02:56 UTC' neither).
+    as the thing counted ('50 per month' counts nothing; '15 °F', '02:56 UTC' neither); a name between
+    the number and the word is skipped ('3,000 Kessling residents' counts residents).
     """
     from facts.analysis.entities import find_quantities
     from facts.analysis.text import STOPWORDS, stem
@@ -222,11 +224,12 @@ def counted_quantities(text: str) -> dict[str, float]:
         value = _number(quantity.text)
         if value is None:
             continue
-        tail = _WORD.findall(quantity.text.lower())
+        digits = [m.end() for m in _DIGITS.finditer(quantity.text)]
+        tail = _WORD.findall(quantity.text[digits[-1] if digits else 0:].lower())  # words after the number
         noun = tail[-1] if tail and tail[-1] not in _NUMBER_WORDS and tail[-1] not in _SCALES else None
         if noun is None:
-            following = _WORD.findall(text[quantity.end:quantity.end + 40].lower())
-            noun = following[0] if following else None
+            following = _LETTERS.findall(text[quantity.end:quantity.end + 40])[:2]
+            noun = next((w.lower() for w in following if not w[0].isupper()), None)  # "3,000 Kessling residents"
         if noun and len(noun) >= 3 and noun not in STOPWORDS and noun not in _RATE_WORDS and noun.upper() not in text:
             out.setdefault(stem(noun), value)
     return out

@@ -161,3 +161,12 @@ def test_agreeing_or_unrelated_reports_are_not_marked(service: FactService) -> N
     )
     marked = {text: others for text, others in marks.items() if others}
     assert marked == {}
+
+
+def test_counts_are_read_as_what_they_count() -> None:
+    from facts.claims import counted_quantities
+
+    assert counted_quantities("Police said about 3,000 Kessling residents were evacuated.") == {"resid": 3000.0}
+    assert counted_quantities("About two dozen volunteers came.") == {"volunt": 24.0}
+    assert "per" not in counted_quantities("Workers earn no more than $50 per month.")  # a rate, not a count
+    assert counted_quantities("Temperatures ranged from −17 °F to 45 °C at 02:56 UTC.") == {}  # units, not things
