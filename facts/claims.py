@@ -338,7 +338,8 @@ def may_contradict(fact: Fact) -> bool:
     """Cheap test: could :func:`contradicts` find anything for this fact (a count, a date or a name)?"""
     if not any(kind != "number" for _, kind in fact.entities):
         return False  # names nothing another fact could share
-    return bool(counted_quantities(fact.text) or _event_date(fact) or _slot_names(fact))
+    return bool(counted_quantities(fact.text) or _event_date(fact)
+                or any(_word_before(fact.text, text) in _LOCATIVE for text, _ in _slot_names(fact)))
 
 
 def contradicts(fact: Fact, other: Fact) -> bool:
