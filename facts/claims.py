@@ -261,6 +261,17 @@ def _same_statement(first: set[str], second: set[str]) -> bool:
     return len(shared) >= MIN_STATEMENT_WORDS and len(shared) >= SAME_STATEMENT * len(first | second)
 
 
+def _named_beyond_speaker(fact: Fact) -> set[str]:
+    speaker = fact.speaker.casefold() if fact.speaker else ""
+    return {text.casefold() for text, kind in fact.entities
+            if kind != "number" and not (speaker and text.casefold() in speaker)}
+
+
+def _anchored(fact: Fact, other: Fact) -> bool:
+    """Both name the same thing besides who said it ("Police" alone does not make two arrests one event)."""
+    return bool(_named_beyond_speaker(fact) & _named_beyond_speaker(other))
+
+
 def _speaker_words(fact: Fact) -> set[str]:
     return _content(fact.speaker) if fact.speaker else set()
 
@@ -289,6 +300,8 @@ def dates_differ(fact: Fact, other: Fact) -> bool:
     in it do not differ)."""
     mine, theirs = _event_date(fact), _event_date(other)
     if mine is None or theirs is None or mine[0].startswith(theirs[0]) or theirs[0].startswith(mine[0]):
+        return False
+    if not _anchored(fact, other):
         return False
     rest = _content(fact.text[:mine[1]] + " " + fact.text[mine[2]:]) - _speaker_words(fact)
     other_rest = _content(other.text[:theirs[1]] + " " + other.text[theirs[2]:]) - _speaker_words(other)
@@ -322,6 +335,8 @@ def names_differ(fact: Fact, other: Fact) -> bool:
     mine, theirs = _slot_names(fact), _slot_names(other)
     only_mine, only_theirs = _unmatched(mine, theirs), _unmatched(theirs, mine)
     if len(only_mine) != 1 or len(only_theirs) != 1 or only_mine[0][1] != only_theirs[0][1]:
+        return False
+    if not _anchored(fact, other):
         return False
     if _content(only_mine[0][0]) & _content(other.text) or _content(only_theirs[0][0]) & _content(fact.text):
         return False  # the other fact names it too, only not as a name we recognised

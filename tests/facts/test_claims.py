@@ -156,7 +156,11 @@ def test_agreeing_or_unrelated_reports_are_not_marked(service: FactService) -> N
              "Inspectors from Harbour Safety visited Orsa on 4 June.",
              # another person doing the same: both can be true
              "On 3 June it was announced that Alva Berg is a co-owner, with others, of the ferry firm Nordlane."),
+        _doc("Arrests", "Coast Radio", "2025-06-06",
+             # only who said it is shared: two arrests, not one reported twice
+             "Police said two men were arrested in Brekka on 4 June."),
         _doc("Owners", "Talvik Times", "2025-06-07",
+             "Police said two men were arrested in Lunvik on 4 June.",
              "On 3 June it was announced that Oskar Lind is a co-owner, with others, of the ferry firm Nordlane."),
     )
     marked = {text: others for text, others in marks.items() if others}
