@@ -1,5 +1,5 @@
-"""Corrections reach earlier answers: when a moderator edits, retracts or restores a fact, the bot
-edits its own public answers that cited it.
+"""Corrections reach earlier answers: when a moderator edits, retracts or restores a fact (or retracts
+or restores a whole document), the bot edits its own public answers that cited it.
 
 Answers are remembered (server, channel, message id, cited fact ids, time; never who asked) when
 they are sent publicly in a server. Ephemeral replies and direct messages are never remembered.
@@ -20,7 +20,7 @@ import discord
 
 from bot.render import correction_note
 from bot.replies import NO_MENTIONS
-from facts.models import Answer, ChangeResult
+from facts.models import Answer, ChangeResult, DocumentChange
 
 if TYPE_CHECKING:
     from bot.client import FactBot
@@ -38,6 +38,8 @@ class Change:
     text: str  # the fact as it now reads
     reason: str | None
     guild_id: int | None  # None: the shared facts changed (every server)
+    document: str | None = None  # a whole document changed: how the note names it
+    kept: frozenset[tuple[int, int]] = frozenset()  # (server, fact id): unchanged there, leave its answers alone
 
 
 def cited_fact_ids(answer: Answer) -> list[int]:
@@ -55,6 +57,16 @@ def change_of(kind: str, requested_id: int, result: ChangeResult, guild_id: int 
     fact = result.fact
     ids = {int(requested_id), fact.id} | ({fact.overrides} if fact.overrides else set())
     return Change(kind, tuple(sorted(ids)), fact.id, fact.text, reason, guild_id)
+
+
+def document_change_of(change: DocumentChange, guild_id: int | None) -> Change | None:
+    """One :class:`Change` for every fact a document retract/restore changed (None when it changed none)."""
+    if not change.fact_ids:
+        return None
+    kind = "retracted" if change.retracted else "restored"
+    name = f"#{change.document_id} “{change.title}”"
+    return Change(kind, tuple(sorted(change.fact_ids)), change.fact_ids[0], "", change.reason, guild_id,
+                  document=name, kept=frozenset(change.kept))
 
 
 class Corrections:
@@ -119,7 +131,7 @@ class Corrections:
             try:
                 await self._apply(change)
             except Exception:
-                log.exception("applying a correction to earlier answers failed (fact %s)", change.fact_id)
+                log.exception("applying a correction to earlier answers failed (%s)", _subject(change))
             finally:
                 self._queue.task_done()
 
@@ -128,13 +140,19 @@ class Corrections:
         messages = await self.bot.bridge.run(
             lambda s: s.answer_messages_citing(change.fact_ids, guild_id=change.guild_id, retention_days=days))
         spacing = self.bot.settings.correction_spacing_seconds
-        for index, cited in enumerate(messages):
-            if index:
+        changed = set(change.fact_ids)
+        edited = 0
+        for cited in messages:
+            quoted = [f for f in cited.fact_ids if f in changed and (cited.guild_id, f) not in change.kept]
+            if not quoted:
+                continue  # that server's own version did not change
+            if edited:
                 await asyncio.sleep(spacing)  # edits are rate-limited like any request: spread them out
-            shown = next((f for f in cited.fact_ids if f in change.fact_ids), change.fact_id)  # the id it quoted
+            shown = quoted[0]  # the id it quoted
             await self._edit(cited.guild_id, cited.channel_id, cited.message_id, replace(change, fact_id=shown))
-        if messages:
-            log.info("fact %s %s: %d earlier answer(s) updated", change.fact_id, change.kind, len(messages))
+            edited += 1
+        if edited:
+            log.info("%s %s: %d earlier answer(s) updated", _subject(change), change.kind, edited)
 
     async def _edit(self, guild_id: int, channel_id: int, message_id: int, change: Change) -> None:
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
@@ -142,7 +160,8 @@ class Corrections:
             message = await channel.fetch_message(message_id)
             if not message.embeds:
                 return
-            embed = correction_note(message.embeds[0], change.kind, change.fact_id, change.text, change.reason)
+            embed = correction_note(message.embeds[0], change.kind, change.fact_id, change.text, change.reason,
+                                    document=change.document)
             await message.edit(embeds=[embed, *message.embeds[1:]], allowed_mentions=NO_MENTIONS)
         except discord.NotFound:
             log.info("answer message %s is gone; forgetting it", message_id)
@@ -152,3 +171,7 @@ class Corrections:
             log.info("no longer allowed to edit answer message %s in channel %s", message_id, channel_id)
         except discord.HTTPException as error:
             log.warning("could not correct answer message %s (HTTP %s)", message_id, error.status)
+
+
+def _subject(change: Change) -> str:
+    return f"document {change.document}" if change.document else f"fact {change.fact_id}"

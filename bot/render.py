@@ -305,16 +305,23 @@ _CORRECTION_LABELS = {
 }
 
 
-def correction_note(embed: discord.Embed, kind: str, fact_id: int, text: str, reason: str | None) -> discord.Embed:
+def correction_note(embed: discord.Embed, kind: str, fact_id: int, text: str, reason: str | None,
+                    document: str | None = None) -> discord.Embed:
     """An earlier answer with a note about a moderator's change to fact ``fact_id`` (first field).
 
-    A later change to the same fact replaces the earlier note; notes about other facts stay.
+    ``document`` names the document when a whole document was retracted or restored. A later change
+    to the same fact replaces the earlier note; notes about other facts stay.
     """
     label = _CORRECTION_LABELS.get(kind, "Changed by a moderator")
     name = f"⚠️ {label} (fact #{fact_id})"
     lines = []
+    if document is not None:
+        state = "was withdrawn" if kind == "retracted" else "is back"
+        lines.append(f"Its document {safe_clip(document, 250)} {state}.")
     if kind == "retracted":
         lines.append("This fact no longer answers questions here.")
+    elif document is not None:
+        lines.append("This fact answers questions here again.")
     else:
         lines.append(f"Now reads: “{safe_clip(text, 600)}”")
     if reason:

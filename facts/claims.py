@@ -36,6 +36,7 @@ _NUMBER_WORDS = {
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _WORD = re.compile(r"[a-z]+")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _LEADING = re.compile(r"^(?:the|a|an)\s+")
 
 
@@ -63,7 +64,7 @@ def _number(text: str) -> float | None:
         for word in _WORD.findall(lower):
             if word in _NUMBER_WORDS:
                 number = _NUMBER_WORDS[word]
-                total = total * number if number == 100 and total else total + number
+                total = total * number if word in ("hundred", "dozen") and total else total + number
         value = total or None
     if value is not None:
         for word, scale in _SCALES.items():
@@ -84,7 +85,12 @@ def answer_key(question: Question, fact: Fact, answer: str) -> str:
         mention = find_date_answer(answer, reference=reference)
         if mention is not None and mention.iso:
             return mention.iso
-    return _LEADING.sub("", " ".join(_WORD.findall(answer.lower())))
+    return name_key(answer)
+
+
+def name_key(text: str) -> str:
+    """A name or phrase as equal answers share it: lower-case words, no leading article ("the ISW" -> "isw")."""
+    return _LEADING.sub("", " ".join(_WORD.findall(text.lower())))
 
 
 def same_answer(first: str, second: str) -> bool:
@@ -201,32 +207,167 @@ TIMELINE_COVERAGE = 0.2
 (and names one of the same people, places or things: see :func:`contradicts`)."""
 
 
+_RATE_WORDS = frozenset({"per", "each", "every"})
+"""'$50 per month': what follows a number here is a rate, not the thing counted."""
+
+
 def counted_quantities(text: str) -> dict[str, float]:
-    """Numbers with what they count: 'About 3,000 residents were ...' -> {'resid': 3000.0}."""
+    """Numbers with what they count: 'About 3,000 residents were ...' -> {'resid': 3000.0}.
+
+    Only a word of three letters or more that is not a function word and not written in capitals counts
+    as the thing counted ('50 per month' counts nothing; '15 °F', '02:56 UTC' neither); a name between
+    the number and the word is skipped ('3,000 Kessling residents' counts residents).
+    """
     from facts.analysis.entities import find_quantities
-    from facts.analysis.text import stem
+    from facts.analysis.text import STOPWORDS, stem
 
     out: dict[str, float] = {}
     for quantity in find_quantities(text):
         value = _number(quantity.text)
         if value is None:
             continue
-        tail = _WORD.findall(quantity.text.lower())
+        digits = [m.end() for m in _DIGITS.finditer(quantity.text)]
+        tail = _WORD.findall(quantity.text[digits[-1] if digits else 0:].lower())  # words after the number
         noun = tail[-1] if tail and tail[-1] not in _NUMBER_WORDS and tail[-1] not in _SCALES else None
         if noun is None:
-            following = _WORD.findall(text[quantity.end:quantity.end + 40].lower())
-            noun = following[0] if following else None
-        if noun:
+            following = _LETTERS.findall(text[quantity.end:quantity.end + 40])[:2]
+            noun = next((w.lower() for w in following if not w[0].isupper()), None)  # "3,000 Kessling residents"
+        if noun and len(noun) >= 3 and noun not in STOPWORDS and noun not in _RATE_WORDS and noun.upper() not in text:
             out.setdefault(stem(noun), value)
     return out
 
 
+SAME_STATEMENT = 0.75
+"""Two facts make the same statement but for one detail when, with that detail and who said it left
+out, at least this share of all their content words is common to both (and at least MIN_STATEMENT_WORDS)."""
+MIN_STATEMENT_WORDS = 3
+_SLOT_KINDS = frozenset({"person", "org", "place", "nationality", "other"})
+"""Entity kinds a differing name is compared on (an ``other`` name opening the sentence is not: it may be
+a capitalised common word)."""
+_LOCATIVE = frozenset({"in", "at", "to", "from", "near", "into", "outside", "inside"})
+"""A differing name is compared only as the place of the same statement ("based in Dornach" against "based
+in Velden"): another person doing the same thing, or another item of a list, is no contradiction."""
+_REPORTING = frozenset({"said", "says", "say", "told", "tells", "announced", "announces", "reported", "reports",
+                        "stated", "states", "added", "adds", "confirmed", "confirms", "wrote", "according"})
+"""A date right after one of these dates the saying ("said on Thursday"), not the event."""
+
+
+def _content(text: str) -> set[str]:
+    from facts.analysis.text import STOPWORDS, stem, words
+
+    return {stem(w) for w in words(text) if w not in STOPWORDS}
+
+
+def _same_statement(first: set[str], second: set[str]) -> bool:
+    shared = first & second
+    return len(shared) >= MIN_STATEMENT_WORDS and len(shared) >= SAME_STATEMENT * len(first | second)
+
+
+def _named_beyond_speaker(fact: Fact) -> set[str]:
+    speaker = fact.speaker.casefold() if fact.speaker else ""
+    return {text.casefold() for text, kind in fact.entities
+            if kind != "number" and not (speaker and text.casefold() in speaker)}
+
+
+def _anchored(fact: Fact, other: Fact) -> bool:
+    """Both name the same thing besides who said it ("Police" alone does not make two arrests one event)."""
+    return bool(_named_beyond_speaker(fact) & _named_beyond_speaker(other))
+
+
+def _speaker_words(fact: Fact) -> set[str]:
+    return _content(fact.speaker) if fact.speaker else set()
+
+
+def _event_date(fact: Fact) -> tuple[str, int, int] | None:
+    """The one date a fact gives for what happened: (iso, start, end); None when it gives none, several,
+    a vague one (a week, a range) or only the date something was said."""
+    from facts.analysis.dates import find_dates
+    from facts.analysis.text import words
+
+    reference = date.fromisoformat(fact.source.published) if fact.source.published else None
+    mentions = find_dates(fact.text, reference=reference)
+    if len(mentions) != 1:
+        return None
+    mention = mentions[0]
+    if not mention.iso or mention.granularity not in ("day", "month", "year"):
+        return None
+    before = words(fact.text[max(0, mention.start - 30):mention.start])[-2:]
+    if _REPORTING & set(before):
+        return None
+    return mention.iso, mention.start, mention.end
+
+
+def dates_differ(fact: Fact, other: Fact) -> bool:
+    """The same statement with different dates ("... on 3 April" and "... on 5 April"; a month and a day
+    in it do not differ)."""
+    mine, theirs = _event_date(fact), _event_date(other)
+    if mine is None or theirs is None or mine[0].startswith(theirs[0]) or theirs[0].startswith(mine[0]):
+        return False
+    if not _anchored(fact, other):
+        return False
+    rest = _content(fact.text[:mine[1]] + " " + fact.text[mine[2]:]) - _speaker_words(fact)
+    other_rest = _content(other.text[:theirs[1]] + " " + other.text[theirs[2]:]) - _speaker_words(other)
+    return _same_statement(rest, other_rest)
+
+
+def _word_before(text: str, name: str) -> str | None:
+    from facts.analysis.text import words
+
+    start = text.find(name)
+    before = words(text[max(0, start - 20):start]) if start > 0 else []
+    return before[-1] if before else None
+
+
+def _slot_names(fact: Fact) -> list[tuple[str, str]]:
+    speaker = fact.speaker.casefold() if fact.speaker else ""
+    return [(text, kind) for text, kind in fact.entities
+            if kind in _SLOT_KINDS and not (speaker and text.casefold() in speaker)
+            and not (kind == "other" and fact.text.startswith(text))]
+
+
+def _unmatched(names: list[tuple[str, str]], others: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(text, kind) for text, kind in names
+            if not any(same_answer(name_key(text), name_key(o)) for o, _ in others)]
+
+
+def names_differ(fact: Fact, other: Fact) -> bool:
+    """The same statement giving another place: one name each differs, of the same kind, after the same
+    locative word ("moved to Brekka", "moved to Lunvik"). The speaker never counts, so two sources saying
+    the same thing do not differ."""
+    mine, theirs = _slot_names(fact), _slot_names(other)
+    only_mine, only_theirs = _unmatched(mine, theirs), _unmatched(theirs, mine)
+    if len(only_mine) != 1 or len(only_theirs) != 1 or only_mine[0][1] != only_theirs[0][1]:
+        return False
+    if not _anchored(fact, other):
+        return False
+    if _content(only_mine[0][0]) & _content(other.text) or _content(only_theirs[0][0]) & _content(fact.text):
+        return False  # the other fact names it too, only not as a name we recognised
+    before, other_before = _word_before(fact.text, only_mine[0][0]), _word_before(other.text, only_theirs[0][0])
+    if before != other_before or before not in _LOCATIVE:
+        return False  # not the same place in both: "X and Y are co-owners" lists, it does not contradict
+    names = set().union(*(_content(text) for text, kind in fact.entities + other.entities if kind != "number"))
+    rest = _content(fact.text) - names - _speaker_words(fact)
+    other_rest = _content(other.text) - names - _speaker_words(other)
+    return _same_statement(rest, other_rest)
+
+
+def may_contradict(fact: Fact) -> bool:
+    """Cheap test: could :func:`contradicts` find anything for this fact (a count, a date or a name)?"""
+    if not any(kind != "number" for _, kind in fact.entities):
+        return False  # names nothing another fact could share
+    return bool(counted_quantities(fact.text) or _event_date(fact)
+                or any(_word_before(fact.text, text) in _LOCATIVE for text, _ in _slot_names(fact)))
+
+
 def contradicts(fact: Fact, other: Fact) -> bool:
-    """Two facts from different documents that name the same thing and count the same noun differently."""
+    """Two facts from different documents that name the same thing and disagree on it: they count the same
+    noun differently, or make the same statement with a different date or a different name."""
     if fact.source.document_id == other.source.document_id:
         return False
     names = {text.casefold() for text, kind in fact.entities if kind != "number"}
     if not names & {text.casefold() for text, kind in other.entities if kind != "number"}:
         return False  # nothing named in common: likely another event
     mine, theirs = counted_quantities(fact.text), counted_quantities(other.text)
-    return any(noun in theirs and theirs[noun] != value for noun, value in mine.items())
+    if any(noun in theirs and theirs[noun] != value for noun, value in mine.items()):
+        return True
+    return dates_differ(fact, other) or names_differ(fact, other)

@@ -149,6 +149,11 @@ class DocumentChange:
     retracted: bool
     facts_changed: int
     reason: str | None
+    fact_ids: tuple[int, ...] = ()
+    """Every fact row it withdrew or brought back (servers' own versions of shared facts included)."""
+    kept: tuple[tuple[int, int], ...] = ()
+    """(server, shared fact id) pairs where the server's own version of a changed shared fact did not change
+    (retracted there on its own): that server's earlier answers citing the shared id keep their state."""
 
 
 @dataclass(frozen=True)

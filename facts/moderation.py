@@ -28,6 +28,7 @@ from facts.repository import (
     load_facts,
     override_of,
     raw_fact,
+    unchanged_overrides,
 )
 
 MAX_FACT_CHARS = 1000
@@ -215,8 +216,9 @@ def set_document_status(db: Database, document_id: int, retract: bool, *, actor:
              "before": before, "after": after, "at": now}
             for fid in ids
         )
+        kept = unchanged_overrides(db.conn, document_id, ids)
     return DocumentChange(document_id=document_id, title=title, retracted=retract, facts_changed=len(ids),
-                          reason=reason_text)
+                          reason=reason_text, fact_ids=tuple(ids), kept=tuple(kept))
 
 
 __all__ = ["WITHDRAWN", "add_fact", "edit_fact", "set_document_status", "set_status"]

@@ -167,6 +167,19 @@ def fact_ids_of_document(conn: sqlite3.Connection, document_id: int, status: str
         "select id from facts where document_id = ? and status = ? order by id", [document_id, status])]
 
 
+def unchanged_overrides(conn: sqlite3.Connection, document_id: int, changed: list[int]) -> list[tuple[int, int]]:
+    """(server, shared fact id) for each server whose own version (its latest row) of one of ``changed``
+    shared facts of the document is not itself among ``changed``: that server sees the fact unchanged."""
+    changed_ids = set(changed)
+    latest: dict[tuple[int, int], int] = {}
+    for scope, shared_id, row_id in conn.execute(
+        "select scope, overrides, id from facts where document_id = ? and overrides is not null order by id",
+        [document_id],
+    ):
+        latest[(scope, shared_id)] = row_id
+    return sorted(key for key, row_id in latest.items() if key[1] in changed_ids and row_id not in changed_ids)
+
+
 def fact_count_of_document(conn: sqlite3.Connection, document_id: int) -> int:
     """How many fact rows a document has (in any state)."""
     return int(conn.execute("select count(*) from facts where document_id = ?", [document_id]).fetchone()[0])

@@ -284,12 +284,13 @@ class FactService:
             return repository.timeline(self.db.conn, scope, ids, limit, offset)
 
     def contradictions(self, facts: Iterable[Fact], *, guild_id: int | None = None) -> dict[int, tuple[int, ...]]:
-        """For timeline facts: the ids of other documents' facts on the same thing that count it differently."""
+        """For timeline facts: the ids of other documents' facts on the same thing that disagree with them
+        (a different count, or the same statement with another date or name; see :func:`claims.contradicts`)."""
         out: dict[int, set[int]] = {}
         with self._lock:
             scope = _scope(guild_id)
             for fact in facts:
-                if not claims.counted_quantities(fact.text):
+                if not claims.may_contradict(fact):
                     continue
                 _, ranked = self._rank(fact.text, scope)
                 near = [s.candidate.id for s in ranked[:10] if s.coverage >= claims.TIMELINE_COVERAGE]

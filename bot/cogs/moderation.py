@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.checks import ensure_owner, moderator_only
-from bot.corrections import change_of
+from bot.corrections import change_of, document_change_of
 from bot.render import clip, fact_embed, history_text, review_embed, safe_clip
 from bot.replies import NO_MENTIONS, send_ephemeral
 from facts.models import ChangeResult
@@ -209,6 +209,9 @@ class Moderation(
             change = await self.bot.bridge.run(
                 lambda s: s.restore_document(id, actor=actor, guild_id=scope, reason=reason)
             )
+        correction = document_change_of(change, scope)
+        if correction is not None:
+            self.bot.corrections.changed(correction)  # earlier answers citing its facts
         where = "for every server" if scope is None else "in this server"
         verb = "retracted" if change.retracted else "restored"
         why = f" Reason: {safe_clip(change.reason, 300)}" if change.reason else ""

@@ -176,7 +176,7 @@ async def test_claims_show_side_by_side_and_a_correction_to_any_of_them_reaches_
     assert "The sources differ" in embed["description"] and "As of 8 Apr 2025" in embed["description"]
     claim_fields = [f for f in embed["fields"] if "Fact #" in f["value"] and " · " in f["name"]]
     assert [f["name"].split(" · ")[1] for f in claim_fields] == ["Coastline Daily", "Riverside Gazette",
-                                                                  "Northgate Herald"]
+                                                                  "Lakeside Courier", "Northgate Herald"]
     oldest = int(claim_fields[-1]["value"].rsplit("Fact #", 1)[1])
     retract = await discord_stand_in.slash_command(
         "factmod retract", {"id": oldest, "reason": "Outlet corrected its figure"}, user="manager", channel="a/general")
@@ -229,3 +229,84 @@ async def test_edits_are_spread_out_and_answering_does_not_wait_for_them(
     assert all(gap >= 0.35 for gap in gaps), gaps
     answered = next(r for r in discord_stand_in.requests[asked:] if r.path.endswith("/callback"))
     assert answered.index < patches[-1].index  # the answer did not queue behind the edits
+
+
+async def _ask_about(stand_in: DiscordStandIn, question: str, channel: str, user: str) -> dict[str, Any]:
+    handle = await stand_in.slash_command("ask", {"question": question}, user=user, channel=channel)
+    message = await handle.response_message()
+    assert not handle.is_ephemeral()
+    return copy.deepcopy(message)
+
+
+async def test_a_document_retraction_reaches_earlier_answers_in_that_server_only(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    question = "How many residents were evacuated from Kessling?"
+    newest = CLAIMS / "kessling-flood-coastline-daily.md"
+    documents = {}
+    for guild in ("a", "b"):  # each server ingests the same reports as its own documents
+        guild_id = discord_stand_in.scenario.guild(guild).id
+        for path in sorted(p for p in CLAIMS.glob("*.md") if p.name != "README.md"):
+            report = await factbot.bridge.run(lambda s, path=path, g=guild_id: s.ingest_path(path, guild_id=g))
+            documents[(guild, path.name)] = report.document_id
+    here = await _ask_about(discord_stand_in, question, "a/general", "member")
+    shared = await _ask(discord_stand_in, "a/general")  # cites the shared corpus only
+    there = await _ask_about(discord_stand_in, question, "b/general", "b_member")
+    assert "Coastline Daily" in text_of(here) and "Coastline Daily" in text_of(there)
+    retract = await discord_stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": documents[("a", newest.name)], "reason": "Outlet withdrew it"},
+        user="manager", channel="a/general",
+    )
+    assert "retracted in this server" in (await retract.response_message())["content"]
+    await factbot.corrections.drained()
+    noted = text_of(_stored(discord_stand_in, here))
+    assert "Retracted by a moderator" in noted and "Outlet withdrew it" in noted
+    assert f"#{documents[('a', newest.name)]} “Ministry raises Kessling evacuation figure”" in noted
+    assert _stored(discord_stand_in, there) == there  # the other server's answer is untouched
+    assert _stored(discord_stand_in, shared) == shared  # and so is the answer citing no fact of the document
+    restore = await discord_stand_in.slash_command(
+        "factmod document", {"action": "restore", "id": documents[("a", newest.name)], "reason": "Confirmed"},
+        user="manager", channel="a/general",
+    )
+    await restore.response_message()
+    await factbot.corrections.drained()
+    restored = text_of(_stored(discord_stand_in, here))
+    assert "Restored by a moderator" in restored and "Retracted by a moderator" not in restored
+    assert "answers questions here again" in restored and "Confirmed" in restored
+    assert _stored(discord_stand_in, there) == there
+
+
+async def test_an_owners_shared_document_retraction_reaches_every_server_except_where_it_stays_retracted(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    here = await _ask(discord_stand_in, "a/general")
+    there = await _ask(discord_stand_in, "b/general", user="b_member")
+    fact_id = _fact_id(here)
+    document_id = await factbot.bridge.run(lambda s: s.get_fact(fact_id).source.document_id)
+    # Server a retracts the fact on its own first: its answer gets that note.
+    retract = await discord_stand_in.slash_command(
+        "factmod retract", {"id": fact_id, "reason": "Not sure here"}, user="manager", channel="a/general")
+    await retract.response_message()
+    await factbot.corrections.drained()
+    after_own = copy.deepcopy(_stored(discord_stand_in, here))
+    assert "Not sure here" in text_of(after_own)
+    document = await discord_stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": document_id, "reason": "Wrong file", "everywhere": True},
+        user="owner", channel="a/general",
+    )
+    assert "for every server" in (await document.response_message())["content"]
+    await factbot.corrections.drained()
+    elsewhere = text_of(_stored(discord_stand_in, there))
+    assert "Retracted by a moderator" in elsewhere and "Wrong file" in elsewhere and f"#{document_id}" in elsewhere
+    assert _stored(discord_stand_in, here) == after_own  # server a's own retraction stands; its note too
+    restore = await discord_stand_in.slash_command(
+        "factmod document", {"action": "restore", "id": document_id, "everywhere": True},
+        user="owner", channel="a/general",
+    )
+    await restore.response_message()
+    await factbot.corrections.drained()
+    assert "Restored by a moderator" in text_of(_stored(discord_stand_in, there))
+    assert _stored(discord_stand_in, here) == after_own  # still retracted in server a: no "Restored" there
+    guild_a = discord_stand_in.scenario.guild("a").id
+    seen_in_a = await factbot.bridge.run(lambda s: s.get_fact(fact_id, guild_id=guild_a))
+    assert seen_in_a.status == "retracted"

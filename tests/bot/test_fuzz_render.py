@@ -93,12 +93,14 @@ def test_correction_notes_fit_and_replace_each_other() -> None:
     kinds = st.sampled_from(["edited", "retracted", "restored"])
 
     @settings(max_examples=examples(500))
-    @given(answer=answers(), kind=kinds, again=kinds, fact_id=st.integers(1, 2**53), text=texts, reason=short)
-    def run(answer: Answer, kind: str, again: str, fact_id: int, text: str, reason: str | None) -> None:
+    @given(answer=answers(), kind=kinds, again=kinds, fact_id=st.integers(1, 2**53), text=texts, reason=short,
+           document=short)
+    def run(answer: Answer, kind: str, again: str, fact_id: int, text: str, reason: str | None,
+            document: str | None) -> None:
         tried("render: correction notes")
         embed = render.correction_note(render.answer_embed(answer), kind, fact_id, text, reason)
         check_embed(embed.to_dict())
-        embed = render.correction_note(embed, again, fact_id, text, reason)
+        embed = render.correction_note(embed, again, fact_id, text, reason, document=document)  # a whole document
         check_embed(embed.to_dict())
         notes = [f for f in embed.fields if f.name.endswith(f"(fact #{fact_id})")]
         assert len(notes) == 1 and embed.fields[0].name == notes[0].name

@@ -127,3 +127,20 @@ def test_restoring_a_document_brings_back_only_what_its_retraction_withdrew(news
     assert news_service.ask(question).fact.id == engineer.id
     assert "in charge of the bridge" in news_service.ask(question, guild_id=5).fact.text
     assert news_service.get_fact(mayor.id).status == "retracted"  # retracted one by one: stays retracted
+
+
+def test_a_document_change_names_the_facts_it_changed_and_the_servers_where_one_stays(
+    news_service: FactService,
+) -> None:
+    engineer = news_service.ask("Who is the city engineer of Riverton?").fact
+    document_id = engineer.source.document_id
+    own = news_service.edit_fact(engineer.id, "Tomas Berg is the Riverton city engineer in charge of the bridge.",
+                                 actor="t", guild_id=5, reason="clearer").fact  # server 5's own version
+    news_service.retract_fact(engineer.id, actor="t", guild_id=6, reason="not here")  # server 6's own retraction
+    live = {f.id for f in news_service.timeline(limit=50)[0] if f.source.document_id == document_id}
+    change = news_service.retract_document(document_id, actor="t", guild_id=None, reason="wrong")
+    assert engineer.id in change.fact_ids and own.id in change.fact_ids
+    assert set(change.fact_ids) >= live and len(change.fact_ids) == change.facts_changed
+    assert change.kept == ((6, engineer.id),)  # server 6 had already retracted it: nothing changes there
+    back = news_service.restore_document(document_id, actor="t", guild_id=None)
+    assert sorted(back.fact_ids) == sorted(change.fact_ids) and back.kept == ((6, engineer.id),)
