@@ -112,6 +112,27 @@ class Scored:
     type_fit: float
     rank_score: float
     matched: list[Concept]
+    parts: MatchParts | None = None
+
+
+@dataclass
+class MatchParts:
+    """How a candidate covered the question, as shares of the question's total concept weight."""
+
+    own: float = 0.0
+    context: float = 0.0
+    related: float = 0.0
+    common_total: float = 0.0
+    common_own: float = 0.0
+    """Weight of the question's common-word concepts (its predicate, not its names), and of those the fact holds."""
+    proper_total: int = 0
+    proper_matched: int = 0
+    missing_proper: int = 0
+    missing_top: float = 0.0
+    """The heaviest concept the fact and its neighbours lack, as a share of the total."""
+    dates_agree: bool = True
+    similarity: float = 0.0
+    retrieval_rank: int = 0
 
 
 VISIBLE_SQL = """
@@ -272,8 +293,14 @@ def concept_weight(concept: Concept, vocabulary: VocabularyView) -> float:
     return weight if concept.df or concept.proper else UNKNOWN_WEIGHT * weight
 
 
-def score_candidates(question: Question, candidates: list[Candidate], vocabulary: VocabularyView) -> list[Scored]:
-    """Score and sort candidates, best first."""
+def score_candidates(question: Question, candidates: list[Candidate], vocabulary: VocabularyView,
+                     *, fitted: bool = True) -> list[Scored]:
+    """Score and sort candidates, best first.
+
+    With ``fitted`` (and a bundled model, see :mod:`facts.selector`) the fitted selector re-ranks
+    them and sets each confidence to its calibrated probability of being a right answer; without,
+    the hand-set coverage scores decide.
+    """
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
     question_text = " ".join(c.label for c in question.concepts)
@@ -281,33 +308,65 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
     # Each concept's alternatives as sets: "covered" is then a C-level subset test per alternative.
     needs = [[frozenset(alt) for alt in c.alternatives] for c in question.concepts]
     scored = []
-    for cand in candidates:
+    for position, cand in enumerate(candidates):
         got = 0.0
         matched = []
         missing_proper = 0
+        parts = MatchParts(retrieval_rank=position)
         terms, context_terms = cand.terms, cand.context_terms
         for concept, weight, forms, alts in zip(question.concepts, weights, related, needs, strict=True):
+            parts.proper_total += concept.proper
+            if not concept.proper:
+                parts.common_total += weight
             if any(alt <= terms for alt in alts):
                 got += weight
+                parts.own += weight
+                if not concept.proper:
+                    parts.common_own += weight
+                parts.proper_matched += concept.proper
                 matched.append(concept)
             elif any(alt <= context_terms for alt in alts):
                 got += CONTEXT_CREDIT * weight
+                parts.context += weight
             elif forms and not forms.isdisjoint(cand.terms):
                 got += RELATED_FORM_CREDIT * weight
+                parts.related += weight
+                parts.proper_matched += concept.proper
                 matched.append(concept)
-            elif concept.proper:
-                missing_proper += 1
+            else:
+                parts.missing_top = max(parts.missing_top, weight)
+                if concept.proper:
+                    missing_proper += 1
         coverage = got / total
+        parts.own /= total
+        parts.context /= total
+        parts.related /= total
+        parts.missing_top /= total
+        parts.missing_proper = missing_proper
         fit = type_fit(question, cand)
         confidence = coverage * fit * (MISSING_PROPER_FACTOR**missing_proper)
         if not _dates_agree(question, cand):
             confidence *= DATE_MISMATCH_FACTOR
+            parts.dates_agree = False
         similarity = fuzz.token_set_ratio(question_text, cand.text, processor=utils.default_process) / 100.0
+        parts.similarity = similarity
         # Rank by how much of the question the fact covers; whether it can hold the answer only
         # nudges the order (a topical fact that cannot answer should lead to an abstention).
         rank = coverage * (0.7 + 0.3 * fit) * (MISSING_PROPER_FACTOR**missing_proper) + 0.03 * similarity
         if 0 < cand.paragraph <= LEAD_PARAGRAPHS:
             rank += LEAD_BONUS  # news puts the main facts first: a tie goes to the lead
-        scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
+        scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched, parts))
     scored.sort(key=lambda s: (s.rank_score, s.candidate.bm25), reverse=True)
+    if fitted:
+        from facts.selector import load_model, select  # the selector builds on this module
+
+        model = load_model()
+        if model is not None:
+            return select(question, scored, unknown_share(question, weights), model)
     return scored
+
+
+def unknown_share(question: Question, weights: list[float]) -> float:
+    """Share of the question's weight in common words no fact holds (often a paraphrase)."""
+    total = sum(weights) or 1.0
+    return sum(w for c, w in zip(question.concepts, weights, strict=True) if not c.df and not c.proper) / total
