@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import discord
 
+from facts.answering import RELATED_LIMIT, SUGGESTION_LIMIT
 from facts.models import Answer, DocumentInfo, Fact, HistoryEntry, ReviewItem, Source
 
 # Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -27,8 +28,8 @@ CONTENT_LIMIT = 2000
 ELLIPSIS = "…"
 ANSWER_COLOUR = discord.Colour.blurple()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
-MAX_RELATED = 2
-MAX_SUGGESTIONS = 3
+MAX_RELATED = RELATED_LIMIT
+MAX_SUGGESTIONS = SUGGESTION_LIMIT
 # A quoted fact is cut to this many raw characters (around the answer) before escaping.
 QUOTE_BUDGET = 1500
 _QUESTION_PREFIX = "Q: "
@@ -211,6 +212,8 @@ def documents_embed(documents: Sequence[DocumentInfo], limit: int = 20) -> disco
             title = f"[{title}]({doc.url.replace('(', '%28').replace(')', '%29')})"
         date = safe_clip(doc.published, 30) if doc.published else "undated"
         count = f"{doc.fact_count} fact" + ("" if doc.fact_count == 1 else "s")
+        if doc.retracted:
+            count = "**retracted** (moderators only; never used in answers)"
         lines.append(f"`#{doc.id}` {title} · {date} · {count}")
     text = _join_within(lines, DESCRIPTION_LIMIT - 100)
     hidden = len(documents) - text.count("\n") - (1 if text else 0)

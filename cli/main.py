@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--min-abstained", type=float, default=0.0, help="fail below this share (0..1)")
     ev.add_argument("--json", action="store_true")
 
-    sub.add_parser("sources", help="list the documents")
+    sub.add_parser("sample", help="add the bundled sample report (what `run` and `chat` build on a new database)")
+    sub.add_parser("sources", help="list the documents (retracted ones marked)")
     fact = sub.add_parser("fact", help="show one fact and its history")
     fact.add_argument("id", type=int)
     timeline = sub.add_parser("timeline", help="dated facts in date order")
@@ -81,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("file", type=Path, help="the backup file to create")
 
     for name, helptext in [("add", "add a fact"), ("edit", "edit a fact"), ("retract", "retract a fact"),
-                           ("restore", "restore a retracted fact"), ("alias", "teach an alias")]:
+                           ("restore", "restore a retracted fact"), ("alias", "teach an alias"),
+                           ("retract-document", "retract every fact of a document"),
+                           ("restore-document", "restore a retracted document")]:
         cmd = sub.add_parser(name, help=helptext)
         if name == "add":
             cmd.add_argument("text")
@@ -94,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
             cmd.add_argument("means")
         else:
             cmd.add_argument("id", type=int)
-        if name in ("edit", "retract"):
+        if name in ("edit", "retract", "retract-document"):
             cmd.add_argument("--reason", required=True)
         elif name != "alias":
             cmd.add_argument("--reason")
@@ -104,13 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 DATA_COMMANDS = ("export", "import", "backup")
+SAMPLE_COMMANDS = ("run", "chat")
+"""The quick start's commands: only they build the sample database, and only when it has no documents."""
 
 
-def _service(settings: Settings, *, sample: bool = True) -> FactService:
+def _service(settings: Settings, *, sample: bool = False) -> FactService:
     service = FactService(settings.db_path, min_confidence=settings.min_confidence)
-    if sample and service.ensure_sample_corpus():
-        print(f"Built the sample database at {settings.db_path} from the bundled corpus.", file=sys.stderr)
+    try:
+        if sample and service.ensure_sample_corpus():
+            print(f"Built the sample database at {settings.db_path} from the bundled corpus "
+                  f"(`factbot sources` lists it; `factbot retract-document ID` removes it).", file=sys.stderr)
+    except BaseException:
+        service.close()
+        raise
     return service
+
+
+def _warn_if_empty(service: FactService) -> bool:
+    """Say so on stderr when the database holds no documents (nothing can be answered); True when empty."""
+    if service.documents():
+        return False
+    print(f"factbot: {service.path} holds no documents yet: `factbot ingest FILE` adds yours, "
+          "`factbot sample` adds the bundled sample report.", file=sys.stderr)
+    return True
 
 
 def _tolerant_streams() -> None:
@@ -136,8 +155,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run" and settings.has_token:
             from bot.launcher import run_bot  # imported here: only `run` needs discord.py
 
+            _service(settings, sample=True).close()
             return run_bot(settings)
-        service = _service(settings, sample=args.command not in DATA_COMMANDS)
+        service = _service(settings, sample=args.command in SAMPLE_COMMANDS)
         try:
             return _dispatch(args, service)
         finally:
@@ -163,7 +183,14 @@ def _dispatch(args: argparse.Namespace, service: FactService) -> int:
         return _ingest(args, service)
     if command == "ask":
         return _ask(args, service)
+    if command == "sample":
+        report = service.add_sample_corpus()
+        state = "already there" if report.unchanged else f"{report.facts_added} facts added"
+        print(f"Sample report: document #{report.document_id} ({report.title}): {state}")
+        return 0
     if command == "eval":
+        if _warn_if_empty(service):
+            return 1
         result = evaluate(load_questions(args.file), service.ask)
         if args.json:
             print(json.dumps({"answerable": result.answerable, "answered_right": result.answered_right,
@@ -178,9 +205,13 @@ def _dispatch(args: argparse.Namespace, service: FactService) -> int:
                   f"or abstained {result.abstain_rate:.1%} < {args.min_abstained:.1%})", file=sys.stderr)
         return 0 if ok else 1
     if command == "sources":
-        for doc in service.documents():
-            print(f"#{doc.id} {doc.title} ({doc.published or 'undated'}): {doc.fact_count} facts"
+        documents = service.documents(include_retracted=True)
+        for doc in documents:
+            count = "retracted" if doc.retracted else f"{doc.fact_count} facts"
+            print(f"#{doc.id} {doc.title} ({doc.published or 'undated'}): {count}"
                   + (f" <{doc.url}>" if doc.url else ""))
+        if not documents:
+            _warn_if_empty(service)
         return 0
     if command == "fact":
         print(format_fact(service.get_fact(args.id), service.history(args.id)))
@@ -269,6 +300,8 @@ def _ingest(args: argparse.Namespace, service: FactService) -> int:
 
 
 def _ask(args: argparse.Namespace, service: FactService) -> int:
+    if args.guild is None:
+        _warn_if_empty(service)
     questions = sys.stdin if args.question == "-" else [args.question]
     status = 0
     for raw in questions:
@@ -295,6 +328,15 @@ def _moderate(args: argparse.Namespace, service: FactService) -> int:
     if command == "alias":
         service.add_alias(args.term, args.means, actor=actor, guild_id=args.guild)
         print(f"Learnt: {args.term!r} means {args.means!r}")
+        return 0
+    if command in ("retract-document", "restore-document"):
+        if command == "retract-document":
+            change = service.retract_document(args.id, actor=actor, guild_id=args.guild, reason=args.reason)
+        else:
+            change = service.restore_document(args.id, actor=actor, guild_id=args.guild, reason=args.reason)
+        state = "retracted" if change.retracted else "restored"
+        print(f"Document #{change.document_id} ({change.title}) {state}: {change.facts_changed} facts "
+              f"{'withdrawn' if change.retracted else 'back'}")
         return 0
     if command == "add":
         result = service.add_fact(args.text, source=args.source, actor=actor, guild_id=args.guild, reason=args.reason)

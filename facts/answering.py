@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from facts.analysis.dates import find_date_answer
 from facts.analysis.entities import find_quantities
-from facts.analysis.text import stem
+from facts.analysis.text import stem, word_positions
 from facts.matching import LOCATIVE_PHRASE, Scored
 from facts.models import Answer, Fact
 from facts.question import Question
 
 RELATED_LIMIT = 2
+"""Other facts shown beside an answer, at most."""
 SUGGESTION_LIMIT = 3
-_WORD = re.compile(r"[\w'’-]+")
+"""Closest facts offered when abstaining, at most."""
+RANKED_TO_LOAD = 1 + RELATED_LIMIT + SUGGESTION_LIMIT
+"""How many of the best-ranked facts an answer may need loaded (the answer, related, suggestions)."""
 
 
 def _anchor_positions(question: Question, text: str) -> list[int]:
     """Character positions in ``text`` of words the question also uses."""
     terms = question.all_terms()
-    return [m.start() for m in _WORD.finditer(text) if stem(m.group().lower().rstrip("’'s")) in terms]
+    return [start for start, token in word_positions(text) if stem(token) in terms]
 
 
 def _closest(spans: list[tuple[int, int]], anchors: list[int]) -> tuple[int, int] | None:

@@ -20,10 +20,9 @@ from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.sentences import split_sentences
 from facts.documents import DocumentMeta, decode_document, parse_document, split_paragraphs
 from facts.errors import IngestError
+from facts.fact_writes import FactWrites, writing
 from facts.models import IngestReport
-from facts.postings import add_postings
 from facts.store import utc_now
-from facts.vocabulary import add_counts
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 2000
@@ -87,6 +86,16 @@ def read_file(path: Path) -> bytes:
         raise IngestError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
+def speaker_of(text: str, context_before: str | None) -> str | None:
+    """Who a sentence quotes or attributes (the sentence before it may name them)."""
+    return find_speaker(text, context_before=context_before)
+
+
+def entities_of(text: str) -> list[tuple[str, str]]:
+    """(text, kind) of each named entity and quantity in a sentence."""
+    return [(e.text, e.kind) for e in find_entities(text)]
+
+
 def analyse(body: str, document_date: date | None) -> list[SentenceFact]:
     """Split a document body into sentence facts with dates, speakers and entities."""
     spans: list[tuple[int, int, int, int]] = []  # paragraph, sentence, start, end
@@ -111,8 +120,8 @@ def analyse(body: str, document_date: date | None) -> list[SentenceFact]:
                 context_before=before,
                 context_after=after,
                 event_date=dates[i],
-                speaker=find_speaker(text, context_before=texts[i - 1] if i > 0 else None),
-                entities=[(e.text, e.kind) for e in find_entities(text)],
+                speaker=speaker_of(text, before),
+                entities=entities_of(text),
             )
         )
     return facts
@@ -182,7 +191,6 @@ _FACT_COLUMNS = (
     "context_after", "event_date", "speaker", "entities", "terms", "context_terms", "status", "version",
     "created_at", "updated_at",
 )
-_INSERT_FACT = f"insert into facts ({', '.join(_FACT_COLUMNS)}) values ({', '.join('?' * len(_FACT_COLUMNS))})"
 
 
 def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestReport | None:
@@ -196,27 +204,9 @@ def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestRepo
     return None
 
 
-@dataclass
-class Deferred:
-    """Vocabulary counts and postings of several documents (of one scope), written once for a whole bulk ingest."""
-
-    scope: int
-    terms: list[list[str]]
-    postings: list[tuple[int, list[str], list[str]]]
-
-    def flush(self, db: Database) -> None:
-        """Write what was collected (inside the transaction)."""
-        add_counts(db, self.scope, self.terms)
-        add_postings(db.conn, self.postings)
-        self.terms, self.postings = [], []
-
-
-def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress: Progress | None = None,
-          deferred: Deferred | None = None) -> IngestReport:
-    """Write an analysed document (inside the caller's transaction): document, facts, counts, postings.
-
-    With ``deferred``, counts and postings are collected there for one write at the end.
-    """
+def store(db: Database, writes: FactWrites, prepared: Prepared, *, scope: int, actor: str,
+          progress: Progress | None = None) -> IngestReport:
+    """Write an analysed document inside ``writes`` (its unit of work keeps the index in step)."""
     unchanged = already_ingested(db, prepared, scope)
     if unchanged:
         return unchanged
@@ -236,7 +226,7 @@ def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress:
         }
     ).last_pk
     superseded = sum(
-        _supersede(db, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
+        _supersede(db, writes, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
     )
     first_id = int(db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
     rows = []
@@ -252,14 +242,7 @@ def store(db: Database, prepared: Prepared, *, scope: int, actor: str, progress:
         ))
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
-    db.conn.executemany(_INSERT_FACT, rows)
-    postings = zip(range(first_id, first_id + total), prepared.terms, prepared.context_terms, strict=True)
-    if deferred is None:
-        add_counts(db, scope, prepared.terms)
-        add_postings(db.conn, postings)
-    else:
-        deferred.terms.extend(prepared.terms)
-        deferred.postings.extend(postings)
+    writes.insert(_FACT_COLUMNS, rows)
     return IngestReport(document_id=doc_id, title=meta.title, facts_added=total, facts_superseded=superseded)
 
 
@@ -283,8 +266,8 @@ def ingest_bytes(
     if unchanged:
         return unchanged
     analyse_prepared(prepared, aliases)
-    with db.atomic():
-        report = store(db, prepared, scope=scope, actor=actor, progress=progress)
+    with writing(db) as writes:
+        report = store(db, writes, prepared, scope=scope, actor=actor, progress=progress)
     if progress:
         progress(report.facts_added, report.facts_added)
     return report
@@ -316,31 +299,22 @@ def ingest_many(
             analysed = list(pool.map(_analyse_in_worker, [(p, aliases) for p in todo], chunksize=8))
     else:
         analysed = [analyse_prepared(p, aliases) for p in todo]
-    deferred = Deferred(scope, [], [])
-    with db.atomic():
-        reports = [store(db, p, scope=scope, actor=actor, deferred=deferred) for p in analysed]
-        deferred.flush(db)
-    return reports
+    with writing(db) as writes:  # the index is written once, for every document, at the end
+        return [store(db, writes, p, scope=scope, actor=actor) for p in analysed]
 
 
-def _supersede(db: Database, old_id: int, new_id: int, *, scope: int, actor: str, now: str) -> int:
+def _supersede(db: Database, writes: FactWrites, old_id: int, new_id: int, *, scope: int, actor: str,
+               now: str) -> int:
     """Mark an older version of a document and its live facts as superseded (nothing is deleted)."""
     db.execute("update documents set status = 'superseded', superseded_by = ? where id = ?", [new_id, old_id])
-    live = db.execute(
-        "select id, terms, scope from facts where document_id = ? and status = 'active'", [old_id]
-    ).fetchall()
-    db.execute("update facts set status = 'superseded', updated_at = ? where document_id = ? and status = 'active'",
-               [now, old_id])
-    by_scope: dict[int, list[list[str]]] = {}
-    for _, terms, fact_scope in live:  # servers' overrides of the document's facts go with it
-        by_scope.setdefault(fact_scope, []).append(terms.split())
-    for fact_scope, term_lists in by_scope.items():
-        add_counts(db, fact_scope, term_lists, sign=-1)
+    # Servers' overrides of the document's facts go with it.
+    live = [r[0] for r in db.execute("select id from facts where document_id = ? and status = 'active'", [old_id])]
+    writes.update(live, {"status": "superseded", "updated_at": now})
     db["fact_history"].insert_all(
         {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope,
          "reason": f"document {new_id} replaces it",
          "before": None, "after": None, "at": now}
-        for fid, _, _ in live
+        for fid in live
     )
     return len(live)
 

@@ -1,4 +1,4 @@
-"""From an analysed question to ranked facts: FTS5 candidates, then a coverage-based re-rank.
+"""From an analysed question to ranked facts: posting-list candidates, then a coverage-based re-rank.
 
 Confidence is the share of the question's weighted concepts that a fact (or, at half weight, its
 neighbouring sentences) covers, adjusted for whether the fact can hold the kind of answer wanted.
@@ -15,13 +15,15 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
+from facts.analysis.aliases import AliasTable, is_concept_key
+from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTH_STEMS, WEEKDAY_NAMES, alternation
 from facts.analysis.text import stem, words
-from facts.postings import DEFAULT_BUDGET, Accumulator, Hits
-from facts.question import Concept, Question
+from facts.postings import CONTEXT_CREDIT, DEFAULT_BUDGET, Accumulator, Hits
+from facts.question import Concept, Question, analyse_question
+from facts.repository import candidate_rows
 from facts.vocabulary import VocabularyView
 
 CANDIDATE_LIMIT = 30
-CONTEXT_CREDIT = 0.5
 UNKNOWN_WEIGHT = 0.6  # share of full weight for question words no fact holds (often just paraphrase)
 MISSING_PROPER_FACTOR = 0.75
 DATE_MISMATCH_FACTOR = 0.5
@@ -38,16 +40,11 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _DATE_EXPRESSION = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{4})?|"
-    r"\b\d{1,2}\s+(?:january|february|march|april|may|june|july|august|september|october|november|december)"
-    r"(?:\s+\d{4})?|\b(?:19|20)\d\d\b",
+    rf"\b(?:{alternation(MONTH_NAMES + MONTH_ABBREVIATIONS, lower=True)})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
+    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
-_TIME_WORDS = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|"
-    r"Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
-)
+_TIME_WORDS = rf"(?:{alternation(MONTH_NAMES + WEEKDAY_NAMES + MONTH_ABBREVIATIONS)})\b"
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on|based in|held in"
     r"|located in)\s+"
@@ -76,12 +73,8 @@ _CAUSAL = re.compile(
     r"to help|aimed at|intended to|designed to|blamed)\b",
     re.IGNORECASE,
 )
-_MONTH_STEMS = frozenset(
-    ["januari", "februari", "march", "april", "may", "june", "juli", "august", "septemb", "octob", "novemb", "decemb"]
-)
 _DATE_WORD = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
-    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|week|month|year|"
+    rf"\b({alternation(MONTH_NAMES + WEEKDAY_NAMES, lower=True)}|yesterday|today|week|month|year|"
     r"(19|20)\d\d|\d{1,2}:\d\d|a\.m\.|p\.m\.|noon|midnight|morning|afternoon|evening|overnight|tonight|dawn)\b",
     re.IGNORECASE,
 )
@@ -98,7 +91,8 @@ class Candidate:
     event_date: str | None
     speaker: str | None
     entities: list[tuple[str, str]]
-    bm25: float
+    retrieval_rank: float
+    """Its place in the index search, as a score: higher was found earlier (breaks ties in scoring)."""
     paragraph: int = 0
 
 
@@ -135,14 +129,6 @@ class MatchParts:
     retrieval_rank: int = 0
 
 
-VISIBLE_SQL = """
-    f.status = 'active'
-    and f.scope in (0, :scope)
-    and not (:scope != 0 and f.scope = 0 and exists (
-        select 1 from facts o where o.scope = :scope and o.overrides = f.id))
-"""
-
-
 def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
     """(term, weight, document frequency) to look up for a question: per concept, its alias keys
     (facts were indexed with them) and the rarest word of each other alternative, at the concept's weight."""
@@ -156,13 +142,6 @@ def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tupl
                 continue
             out[term] = (term, weight, df)
     return list(out.values())
-
-
-_CANDIDATE_SQL = f"""
-    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
-    from json_each(:ids) j cross join facts f on f.id = j.value
-    where {VISIBLE_SQL}
-"""
 
 
 def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, vocabulary: VocabularyView,
@@ -182,7 +161,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
     while True:
         hits = accumulator.search(conn, terms, limit=pool, budget=budget)
         order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
-        rows = conn.execute(_CANDIDATE_SQL, {"ids": json.dumps(hits.ids), "scope": scope}).fetchall()
+        rows = candidate_rows(conn, hits.ids, scope)
         if len(rows) >= limit or len(hits.ids) < pool:
             break
         pool *= 4  # many of the best were hidden here: look further
@@ -191,7 +170,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
         Candidate(
             id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
             event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")],
-            bm25=float(len(rows) - i), paragraph=r[7] or 0,
+            retrieval_rank=float(len(rows) - i), paragraph=r[7] or 0,
         )
         for i, r in enumerate(rows[:limit])
     ]
@@ -205,7 +184,7 @@ def type_fit(question: Question, candidate: Candidate) -> float:
     if kind == "when":
         if candidate.event_date or _DATE_WORD.search(text):
             return 1.0
-        return NEAR_FIT if candidate.context_terms & _MONTH_STEMS else NO_FIT
+        return NEAR_FIT if candidate.context_terms & MONTH_STEMS else NO_FIT
     if kind == "how-many":
         undated = _DATE_EXPRESSION.sub(" ", text)
         asked = {c.label for c in question.concepts}
@@ -248,8 +227,8 @@ def _same_root(a: str, b: str) -> bool:
 
 
 def _related_form(concept: Concept, terms: frozenset[str]) -> bool:
-    singles = [alt[0] for alt in concept.alternatives if len(alt) == 1 and not alt[0].startswith("zz")]
-    return any(_same_root(s, t) for s in singles for t in terms if not t.startswith("zz"))
+    singles = [alt[0] for alt in concept.alternatives if len(alt) == 1 and not is_concept_key(alt[0])]
+    return any(_same_root(s, t) for s in singles for t in terms if not is_concept_key(t))
 
 
 def _related_terms(question: Question, candidates: list[Candidate]) -> list[frozenset[str]]:
@@ -259,12 +238,12 @@ def _related_terms(question: Question, candidates: list[Candidate]) -> list[froz
     five letters, so each concept only looks at one bucket.
     """
     wanted = [[alt[0] for alt in concept.alternatives
-               if len(alt) == 1 and len(alt[0]) >= 5 and not alt[0].startswith("zz")] for concept in question.concepts]
+               if len(alt) == 1 and len(alt[0]) >= 5 and not is_concept_key(alt[0])] for concept in question.concepts]
     prefixes = {s[:5] for singles in wanted for s in singles}
     buckets: dict[str, list[str]] = {}
     if prefixes and candidates:
         for term in set().union(*(c.terms for c in candidates)):
-            # (a "zz" key never shares a prefix with a wanted single, which never starts with "zz")
+            # (a concept key never shares a prefix with a wanted single, which is never a concept key)
             if term[:5] in prefixes and len(term) >= 5:
                 buckets.setdefault(term[:5], []).append(term)
     return [frozenset(t for s in singles for t in buckets.get(s[:5], ()) if _same_root(s, t)) for singles in wanted]
@@ -274,7 +253,7 @@ def _counts_noun(text: str, end: int, counted: tuple[str, ...]) -> bool:
     """True when one of the next few words after a number is the counted noun."""
     following = words(text[end : end + 60])[:4]
     terms = {stem(w) for w in following} | {w for w in following}
-    return bool(terms & set(counted)) or any(k.startswith("zz") and k in counted for k in terms)
+    return bool(terms & set(counted)) or any(is_concept_key(k) and k in counted for k in terms)
 
 
 def _dates_agree(question: Question, candidate: Candidate) -> bool:
@@ -356,7 +335,7 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         if 0 < cand.paragraph <= LEAD_PARAGRAPHS:
             rank += LEAD_BONUS  # news puts the main facts first: a tie goes to the lead
         scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched, parts))
-    scored.sort(key=lambda s: (s.rank_score, s.candidate.bm25), reverse=True)
+    scored.sort(key=lambda s: (s.rank_score, s.candidate.retrieval_rank), reverse=True)
     if fitted:
         from facts.selector import load_model, select  # the selector builds on this module
 
@@ -370,3 +349,29 @@ def unknown_share(question: Question, weights: list[float]) -> float:
     """Share of the question's weight in common words no fact holds (often a paraphrase)."""
     total = sum(weights) or 1.0
     return sum(w for c, w in zip(question.concepts, weights, strict=True) if not c.df and not c.proper) / total
+
+
+FULL_SEARCH_BELOW = 0.5
+"""Best coverage under which a question whose commonest words were skipped is searched again, wider."""
+WIDER_SEARCH = 10
+"""The second search reads this many times the first one's posting budget."""
+
+
+def rank(conn: sqlite3.Connection, question: str, scope: int, aliases: AliasTable, vocabulary: VocabularyView,
+         accumulator: Accumulator, *, fitted: bool = True) -> tuple[Question, list[Scored]]:
+    """Analyse ``question`` as asked in ``scope`` and rank the facts visible there, best first.
+
+    ``vocabulary`` is the asking scope's view (its counts weigh the words). When the rarest words
+    found no fact covering much of the question and commoner words were skipped, the search is
+    run once more over a wider budget. ``fitted``: see :func:`score_candidates`.
+    """
+    analysed = analyse_question(question, aliases, vocabulary)
+    candidates, hits = fetch_candidates(conn, analysed, scope, vocabulary, accumulator)
+    ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
+    wider = DEFAULT_BUDGET * WIDER_SEARCH
+    if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
+        # (Only the first list may overshoot a budget: when it alone filled the wider one, the
+        # wider search would read exactly what this one did.)
+        candidates, _ = fetch_candidates(conn, analysed, scope, vocabulary, accumulator, budget=wider)
+        ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
+    return analysed, ranked

@@ -2,10 +2,18 @@
 
 A database records its version in ``meta.schema_version``. Opening an older database runs the
 missing steps; a database made by a newer release is refused rather than damaged.
+
+A migration must do tomorrow what it does today, whatever live code becomes: so this module
+imports nothing else from ``facts``, and each step carries frozen copies of the rules it needs
+(the posting format, which terms get deletion keys, the counter names) as they were when it was
+written.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from array import array
+from collections import Counter
 from collections.abc import Callable
 
 from sqlite_utils import Database
@@ -92,11 +100,58 @@ def _initial(db: Database) -> None:
 
 
 
+# -- frozen rules of migrations 2 and 3 (do not change: later migrations add their own) ------------
+_V2_MAX_SEGMENTS = 16
+_V2_BATCH = 50_000
+
+
+def _v2_deletion_keys(term: str) -> set[str]:
+    return {term} | {term[:i] + term[i + 1 :] for i in range(len(term))}
+
+
+def _v2_keyed(term: str) -> bool:
+    return len(term) >= 3 and not term.startswith("zz") and not term.isdigit()
+
+
+def _v3_counter_key(scope: int) -> str:
+    return "active_facts" if scope == 0 else f"active_facts:{int(scope)}"
+
+
+def _v2_rebuild_postings(conn: sqlite3.Connection) -> None:
+    """Posting lists from the facts table: per batch of facts, one segment per term of uint32
+    entries ``fact_id << 1 | own``; a term past 16 segments has them merged into its newest."""
+    conn.execute("delete from postings")
+    last = 0
+    while True:
+        rows = conn.execute("select id, terms, context_terms from facts where id > ? order by id limit ?",
+                            [last, _V2_BATCH]).fetchall()
+        if not rows:
+            break
+        lists: dict[str, array] = {}
+        for fact_id, terms, context_terms in rows:
+            own = set(terms.split())
+            for term in own:
+                lists.setdefault(term, array("I")).append(fact_id << 1 | 1)
+            for term in (context_terms or "").split():
+                if term not in own:
+                    lists.setdefault(term, array("I")).append(fact_id << 1)
+        conn.execute("update index_state set value = value + 1 where key = 'segment'")
+        segment = int(conn.execute("select value from index_state where key = 'segment'").fetchone()[0])
+        conn.executemany("insert into postings (term, seg, n, ids) values (?, ?, ?, ?)",
+                         [(term, segment, len(entries), entries.tobytes()) for term, entries in lists.items()])
+        crowded = [r[0] for r in conn.execute(
+            f"select term from postings group by term having count(*) > {_V2_MAX_SEGMENTS}")]
+        for term in crowded:
+            segments = conn.execute("select seg, ids from postings where term = ? order by seg", [term]).fetchall()
+            merged = b"".join(r[1] for r in segments)
+            conn.execute("delete from postings where term = ? and seg < ?", [term, segments[-1][0]])
+            conn.execute("update postings set n = ?, ids = ? where term = ? and seg = ?",
+                         [len(merged) // 4, merged, term, segments[-1][0]])
+        last = rows[-1][0]
+
+
 @migration(2, "posting-list index, deletion keys and counters (replaces the FTS5 index)")
 def _postings(db: Database) -> None:
-    from facts.postings import rebuild
-    from facts.vocabulary import _keyed, deletion_keys
-
     conn = db.conn
     for trigger in ("facts_ai", "facts_ad", "facts_au"):
         conn.execute(f"drop trigger if exists {trigger}")
@@ -114,17 +169,12 @@ def _postings(db: Database) -> None:
                  "without rowid")
     terms = [row[0] for row in conn.execute("select term from vocab")]
     conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
-                     [(key, term) for term in terms if _keyed(term) for key in deletion_keys(term)])
-    rebuild(conn)
+                     [(key, term) for term in terms if _v2_keyed(term) for key in _v2_deletion_keys(term)])
+    _v2_rebuild_postings(conn)
 
 
 @migration(3, "term counts per scope: shared facts in vocab, each server's own in vocab_scoped")
 def _scoped_counts(db: Database) -> None:
-    from collections import Counter
-
-    from facts.models import SHARED_SCOPE
-    from facts.vocabulary import _keyed, counter_key, deletion_keys
-
     conn = db.conn
     conn.execute(
         "create table vocab_scoped (scope integer not null, term text not null, df integer not null, "
@@ -140,17 +190,17 @@ def _scoped_counts(db: Database) -> None:
     conn.execute("update vocab set df = 0")
     conn.executemany(
         "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = excluded.df",
-        list(counts.pop(SHARED_SCOPE, Counter()).items()),
+        list(counts.pop(0, Counter()).items()),
     )
     for scope, scoped in counts.items():
         conn.executemany("insert into vocab_scoped (scope, term, df) values (?, ?, ?)",
                          [(scope, term, df) for term, df in scoped.items()])
     conn.execute("delete from index_state where key = 'active_facts' or key glob 'active_facts:*'")
     conn.executemany("insert into index_state (key, value) values (?, ?)",
-                     [(counter_key(scope), facts[scope]) for scope in {SHARED_SCOPE, *facts}])
+                     [(_v3_counter_key(scope), facts[scope]) for scope in {0, *facts}])
     conn.executemany("insert or ignore into vocab_keys (key, term) values (?, ?)",
-                     [(key, term) for scoped in counts.values() for term in scoped if _keyed(term)
-                      for key in deletion_keys(term)])
+                     [(key, term) for scoped in counts.values() for term in scoped if _v2_keyed(term)
+                      for key in _v2_deletion_keys(term)])
 
 
 def current_version(db: Database) -> int:

@@ -104,6 +104,19 @@ class DocumentInfo:
     scope: int
     fact_count: int
     ingested_at: str
+    retracted: bool = False
+    """Retracted by a moderator: listed for moderators, never used in answers."""
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """What retracting or restoring a whole document did."""
+
+    document_id: int
+    title: str
+    retracted: bool
+    facts_changed: int
+    reason: str | None
 
 
 @dataclass(frozen=True)

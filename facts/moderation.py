@@ -11,17 +11,15 @@ import json
 from sqlite_utils import Database
 
 from facts.analysis.aliases import AliasTable
-from facts.analysis.attribution import find_speaker
 from facts.analysis.dates import resolve_sentence_dates
-from facts.analysis.entities import find_entities
 from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.text import clean, words
 from facts.errors import InvalidEdit, VersionConflict
-from facts.models import ChangeResult, Fact, HistoryEntry
-from facts.postings import add_postings
+from facts.fact_writes import FactWrites, writing
+from facts.ingest import entities_of, speaker_of
+from facts.models import SHARED_SCOPE, ChangeResult, DocumentChange, Fact, HistoryEntry
 from facts.repository import load_facts, override_of, raw_fact
 from facts.store import utc_now
-from facts.vocabulary import add_counts
 
 MAX_FACT_CHARS = 1000
 MAX_REASON_CHARS = 500
@@ -63,8 +61,8 @@ def _analysed(text: str, context: str | None, published: str | None, aliases: Al
         "text": text,
         "terms": join_terms(index_terms(text, aliases)),
         "event_date": dates[-1],
-        "speaker": find_speaker(text, context_before=context),
-        "entities": json.dumps([(e.text, e.kind) for e in find_entities(text)], ensure_ascii=False),
+        "speaker": speaker_of(text, context),
+        "entities": json.dumps(entities_of(text), ensure_ascii=False),
     }
 
 
@@ -73,6 +71,8 @@ def _target(db: Database, fact_id: int, scope: int) -> tuple[Fact, Fact | None]:
     fact = raw_fact(db.conn, fact_id, scope)
     if fact.status == "superseded":
         raise InvalidEdit(f"Fact #{fact_id} belongs to an older version of its document and cannot change.")
+    if fact.status == WITHDRAWN:
+        raise InvalidEdit(f"Fact #{fact_id} belongs to a retracted document; restore the document first.")
     if fact.scope == scope:
         return fact, fact
     return fact, override_of(db.conn, fact_id, scope)
@@ -88,18 +88,14 @@ def _conflict(db: Database, row_id: int, version: int, expected: int, actor: str
     )
 
 
-def _make_override(db: Database, shared: Fact, scope: int, now: str, status: str) -> int:
+def _make_override(db: Database, writes: FactWrites, shared: Fact, scope: int, now: str, status: str) -> int:
     source_row = db.execute("select * from facts where id = ?", [shared.id]).fetchone()
     columns = [d[0] for d in db.execute("select * from facts limit 0").description]
     row = dict(zip(columns, source_row, strict=True))
     row.pop("id")
     row.update({"scope": scope, "overrides": shared.id, "status": status, "version": 1,
                 "created_at": now, "updated_at": now})
-    new_id = db["facts"].insert(row).last_pk
-    if status == "active":
-        add_counts(db, scope, [row["terms"].split()])
-    add_postings(db.conn, [(int(new_id), row["terms"].split(), (row["context_terms"] or "").split())])
-    return int(new_id)
+    return writes.insert_one(row)
 
 
 def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, actor: str, scope: int,
@@ -113,7 +109,7 @@ def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, act
     reason_text = _reason(reason, required=True)
     now = utc_now()
     conflict: tuple[int, int] | None = None
-    with db.atomic():
+    with writing(db) as writes:
         fact, row = _target(db, fact_id, scope)
         current = row or fact
         if expected_version is not None and current.version != expected_version:
@@ -121,16 +117,10 @@ def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, act
         else:
             if text == current.text:
                 raise InvalidEdit(f"Fact #{fact_id} already says exactly that.")
-            target_id = row.id if row else _make_override(db, fact, scope, now, status="active")
-            old_terms, old_status = db.execute("select terms, status from facts where id = ?", [target_id]).fetchone()
+            target_id = row.id if row else _make_override(db, writes, fact, scope, now, status="active")
             values = _analysed(text, current.context, current.source.published, aliases)
             values.update({"version": current.version + 1 if row else 2, "updated_at": now})
-            db["facts"].update(target_id, values)
-            context_terms = db.execute("select context_terms from facts where id = ?", [target_id]).fetchone()[0]
-            add_postings(db.conn, [(target_id, str(values["terms"]).split(), (context_terms or "").split())])
-            if old_status == "active":
-                add_counts(db, scope, [old_terms.split()], sign=-1)
-                add_counts(db, scope, [str(values["terms"]).split()])
+            writes.update([target_id], values)
             entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
     if conflict is not None:
         raise _conflict(db, conflict[0], conflict[1], expected_version or 0, actor, scope)
@@ -143,18 +133,16 @@ def set_status(db: Database, fact_id: int, status: str, *, actor: str, scope: in
     action = "retract" if status == "retracted" else "restore"
     reason_text = _reason(reason, required=action == "retract")
     now = utc_now()
-    with db.atomic():
+    with writing(db) as writes:
         fact, row = _target(db, fact_id, scope)
         current = row or fact
         if current.status == status:
             raise InvalidEdit(f"Fact #{fact_id} is already {'retracted' if status == 'retracted' else 'live'} here.")
         if row is None:
-            target_id = _make_override(db, fact, scope, now, status=status)
+            target_id = _make_override(db, writes, fact, scope, now, status=status)
         else:
             target_id = row.id
-            db["facts"].update(target_id, {"status": status, "version": row.version + 1, "updated_at": now})
-            terms = db.execute("select terms from facts where id = ?", [target_id]).fetchone()[0].split()
-            add_counts(db, scope, [terms], sign=1 if status == "active" else -1)
+            writes.update([target_id], {"status": status, "version": row.version + 1, "updated_at": now})
         entry = _record(db, target_id, action, actor, scope, reason_text, current.status, status, now)
     return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
 
@@ -165,7 +153,7 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
     text = check_text(text)
     source_note = check_text(source, "The source")[:300]
     now = utc_now()
-    with db.atomic():
+    with writing(db) as writes:
         doc = db.execute(
             "select id from documents where scope = ? and name = ? and status = 'current'", [scope, MODERATOR_DOCUMENT]
         ).fetchone()
@@ -183,11 +171,51 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
                        "start_offset": 0, "end_offset": len(text), "context_before": None, "context_after": None,
                        "context_terms": "", "status": "active", "version": 1, "note": source_note,
                        "created_at": now, "updated_at": now})
-        fact_id = db["facts"].insert(values).last_pk
-        add_counts(db, scope, [str(values["terms"]).split()])
-        add_postings(db.conn, [(int(fact_id), str(values["terms"]).split(), [])])
+        fact_id = writes.insert_one(values)
         entry = _record(db, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
     return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)
 
 
-__all__ = ["add_fact", "edit_fact", "set_status"]
+
+WITHDRAWN = "withdrawn"
+"""Status of a fact whose document was retracted (restoring the document brings it back)."""
+
+
+def set_document_status(db: Database, document_id: int, retract: bool, *, actor: str, scope: int,
+                        reason: str | None) -> DocumentChange:
+    """Retract or restore a whole document in ``scope`` (its own documents only; scope 0: the shared corpus).
+
+    Retracting withdraws every live fact of the document, servers' versions of them included; restoring
+    brings back exactly those (facts retracted one by one stay retracted). Recorded in each fact's history.
+    """
+    action = "retract-document" if retract else "restore-document"
+    reason_text = _reason(reason, required=retract)
+    now = utc_now()
+    with writing(db) as writes:
+        row = db.execute("select scope, status, title from documents where id = ?", [document_id]).fetchone()
+        if row is None or row[0] not in (SHARED_SCOPE, scope):
+            raise InvalidEdit(f"There is no document #{document_id} here.")
+        doc_scope, status, title = row
+        if doc_scope != scope:
+            raise InvalidEdit(f"Document #{document_id} belongs to the shared corpus every server sees; only a bot "
+                              "owner can change it (with everywhere: True).")
+        if status == "superseded":
+            raise InvalidEdit(f"Document #{document_id} was replaced by a newer version; change that one instead.")
+        if (status == "retracted") == retract:
+            raise InvalidEdit(f"Document #{document_id} is already {'retracted' if retract else 'live'}.")
+        before, after = ("active", WITHDRAWN) if retract else (WITHDRAWN, "active")
+        ids = [r[0] for r in db.execute("select id from facts where document_id = ? and status = ? order by id",
+                                        [document_id, before])]
+        writes.update(ids, {"status": after, "updated_at": now})
+        db.execute("update documents set status = ? where id = ?", ["retracted" if retract else "current",
+                                                                    document_id])
+        db["fact_history"].insert_all(
+            {"fact_id": fid, "action": action, "actor": actor, "scope": scope, "reason": reason_text,
+             "before": before, "after": after, "at": now}
+            for fid in ids
+        )
+    return DocumentChange(document_id=document_id, title=title, retracted=retract, facts_changed=len(ids),
+                          reason=reason_text)
+
+
+__all__ = ["WITHDRAWN", "add_fact", "edit_fact", "set_document_status", "set_status"]

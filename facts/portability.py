@@ -3,7 +3,7 @@
 The export holds everything a person made: documents, facts (server overrides as their own
 record type), their history, aliases, review items, votes and auto-answer channels, one JSON
 object per line, with a header line first and records in a stable order (by table, then id).
-Derived data (the full-text index and the vocabulary counts) is rebuilt on import, so an
+Derived data (the posting-list index and the term counts) is rebuilt on import, so an
 import restores a database that answers exactly as the exported one did, with the same ids.
 """
 
@@ -21,10 +21,9 @@ from typing import Any, TextIO
 from sqlite_utils import Database
 
 from facts.errors import DataFileError
+from facts.fact_writes import writing
 from facts.migrations import LATEST_VERSION, current_version
-from facts.postings import rebuild as rebuild_index
 from facts.store import utc_now
-from facts.vocabulary import add_counts
 
 FORMAT = "factbot-export"
 # (record type, table, key columns for the stable order)
@@ -106,7 +105,7 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
         raise DataFileError(f"the export was made by a newer factbot (schema {version}); upgrade factbot first")
     counts: Counter[str] = Counter()
     columns = {table: {row[1] for row in db.execute(f"pragma table_info([{table}])")} for table in _TABLE_OF.values()}
-    with db.atomic():
+    with writing(db) as writes:
         for number, record in parsed:
             kind = record.pop("type")
             table = _TABLE_OF.get(kind)
@@ -127,12 +126,7 @@ def import_jsonl(db: Database, lines: Iterable[str]) -> Counter[str]:
             except (sqlite3.IntegrityError, OverflowError) as exc:
                 raise DataFileError(f"line {number}: this {kind} record cannot be restored ({exc})") from None
             counts[kind] += 1
-        live: dict[int, list[list[str]]] = {}
-        for scope, terms in db.execute("select scope, terms from facts where status = 'active' order by id"):
-            live.setdefault(scope, []).append(terms.split())
-        for scope, term_lists in live.items():
-            add_counts(db, scope, term_lists)
-        rebuild_index(db.conn)
+        writes.rebuild()  # the index and the counts, from the facts just restored
     return counts
 
 

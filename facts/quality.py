@@ -27,11 +27,9 @@ from rapidfuzz import fuzz, process, utils
 
 from facts.analysis.text import words
 from facts.evaluation import load_questions, overlaps
-from facts.matching import concept_weight, fetch_candidates, score_candidates, unknown_share
-from facts.postings import DEFAULT_BUDGET
-from facts.question import analyse_question
+from facts.matching import concept_weight, rank, unknown_share
 from facts.selector import FEATURES, candidate_rows
-from facts.service import FULL_SEARCH_BELOW, WIDER_SEARCH, FactService
+from facts.service import FactService
 
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT_DIR = REPO / "tests" / "data" / "heldout"
@@ -90,14 +88,8 @@ class Figures:
 def rank_unfitted(service: FactService, question: str) -> tuple[object, list, float]:
     """The engine's candidates and hand-set scores (no fitted model), as ``FactService.ask`` finds them."""
     vocabulary = service.vocabulary.for_scope(0)
-    analysed = analyse_question(question, service.aliases(0), vocabulary)
-    candidates, hits = fetch_candidates(service.db.conn, analysed, 0, vocabulary, service._accumulator)
-    ranked = score_candidates(analysed, candidates, vocabulary, fitted=False)
-    wider = DEFAULT_BUDGET * WIDER_SEARCH
-    if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
-        candidates, _ = fetch_candidates(service.db.conn, analysed, 0, vocabulary, service._accumulator,
-                                         budget=wider)
-        ranked = score_candidates(analysed, candidates, vocabulary, fitted=False)
+    analysed, ranked = rank(service.db.conn, question, 0, service.aliases(0), vocabulary, service._accumulator,
+                            fitted=False)
     weights = [concept_weight(c, vocabulary) for c in analysed.concepts]
     return analysed, ranked, unknown_share(analysed, weights)
 

@@ -6,17 +6,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from facts.analysis.aliases import AliasTable
+from facts.analysis.aliases import AliasTable, is_concept_key
+from facts.analysis.calendar import MONTH_WORDS
 from facts.analysis.indexing import index_terms
 from facts.analysis.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
 from facts.errors import InvalidQuestion
 from facts.vocabulary import VocabularyView
 
 MAX_QUESTION_CHARS = 1000
-MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
@@ -107,10 +104,10 @@ class Question:
         if known is None:
             terms = set(index_terms(name, self.aliases)) if self.aliases else {stem(w) for w in words(name)}
             asked = self.asked_terms
-            plain = {t for t in terms if not t.startswith("zz")}
+            plain = {t for t in terms if not is_concept_key(t)}
             numbers = {t for t in plain if t[:1].isdigit()}
             known = bool(terms) and numbers <= asked and (
-                plain <= asked or bool({t for t in terms if t.startswith("zz")} & asked)
+                plain <= asked or bool({t for t in terms if is_concept_key(t)} & asked)
             )
             self._asked_cache[name] = known
         return known
@@ -200,7 +197,7 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: VocabularyV
     for i, token in enumerate(tokens):
         if i in used or token in STOPWORDS or token in QUESTION_WORDS:
             continue
-        if token in MONTHS:
+        if token in MONTH_WORDS:
             result.months.add(token[:3])
         if token.isdigit() and len(token) == 4 and token.startswith(("19", "20")):
             result.years.add(token)

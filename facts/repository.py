@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterable
 
 from facts.errors import FactNotFound
-from facts.matching import VISIBLE_SQL
 from facts.models import SHARED_SCOPE, DocumentInfo, Fact, HistoryEntry, Source
 
 FACT_COLUMNS = """
@@ -16,6 +15,46 @@ FACT_COLUMNS = """
     d.id, d.title, d.url, d.outlet, d.published
 """
 FACT_FROM = "from facts f join documents d on d.id = f.document_id"
+
+VISIBLE_SQL = """
+    f.status = 'active'
+    and f.scope in (0, :scope)
+    and not (:scope != 0 and f.scope = 0 and exists (
+        select 1 from facts o where o.scope = :scope and o.overrides = f.id))
+"""
+"""A fact ``f`` answers in ``:scope``: live, shared or the scope's own, and not replaced there by an override."""
+
+_CANDIDATE_SQL = f"""
+    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
+    from json_each(:ids) j cross join facts f on f.id = j.value
+    where {VISIBLE_SQL}
+"""
+
+
+def candidate_rows(conn: sqlite3.Connection, ids: list[int], scope: int) -> list[tuple]:
+    """(id, text, terms, context_terms, event_date, speaker, entities, paragraph) of the facts ``ids``
+    that are visible in ``scope`` (rows by rowid through json_each: the planner would scan by scope)."""
+    return conn.execute(_CANDIDATE_SQL, {"ids": json.dumps(ids), "scope": scope}).fetchall()
+
+
+def visible_texts(conn: sqlite3.Connection, ids: list[int], scope: int) -> list[str]:
+    """The texts of the facts ``ids`` visible in ``scope``, in the order of ``ids``."""
+    order = {fact_id: rank for rank, fact_id in enumerate(ids)}
+    rows = conn.execute(
+        f"select f.id, f.text from json_each(:ids) j cross join facts f on f.id = j.value where {VISIBLE_SQL}",
+        {"ids": json.dumps(ids), "scope": scope},
+    ).fetchall()
+    rows.sort(key=lambda r: order[r[0]])
+    return [r[1] for r in rows]
+
+
+def latest_dated_texts(conn: sqlite3.Connection, scope: int, limit: int) -> list[str]:
+    """The texts of the ``limit`` visible facts with the latest event dates."""
+    rows = conn.execute(
+        f"select f.text from facts f where {VISIBLE_SQL} and f.event_date is not null "
+        "order by f.event_date desc limit :limit", {"scope": scope, "limit": limit},
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def scope_of(guild_id: int | None) -> int:
@@ -99,23 +138,28 @@ def history(conn: sqlite3.Connection, fact_id: int, scope: int) -> list[HistoryE
     return [HistoryEntry(*row) for row in rows]
 
 
-def documents(conn: sqlite3.Connection, scope: int) -> list[DocumentInfo]:
-    """Current documents this scope sees, newest published first, with live fact counts."""
+def documents(conn: sqlite3.Connection, scope: int, *, include_retracted: bool = False) -> list[DocumentInfo]:
+    """Current documents this scope sees, newest published first, with live fact counts.
+
+    With ``include_retracted`` (for moderators), retracted documents of the shared corpus and of
+    this scope are listed too, marked as such.
+    """
+    statuses = "('current', 'retracted')" if include_retracted else "('current')"
     rows = conn.execute(
         f"""
         select d.id, d.title, d.url, d.outlet, d.published, d.scope, d.ingested_at,
-               (select count(*) from facts f where f.document_id = d.id and {VISIBLE_SQL})
+               (select count(*) from facts f where f.document_id = d.id and {VISIBLE_SQL}), d.status
         from documents d
-        where d.status = 'current' and d.scope in (0, :scope)
+        where d.status in {statuses} and d.scope in (0, :scope)
         order by coalesce(d.published, substr(d.ingested_at, 1, 10)) desc, d.id desc
         """,
         {"scope": scope},
     ).fetchall()
     return [
         DocumentInfo(id=r[0], title=r[1], url=r[2], outlet=r[3], published=r[4], scope=r[5], ingested_at=r[6],
-                     fact_count=r[7])
+                     fact_count=r[7], retracted=r[8] == "retracted")
         for r in rows
-        if r[7] > 0 or r[5] == scope
+        if r[7] > 0 or r[5] == scope or r[8] == "retracted"
     ]
 
 

@@ -29,6 +29,7 @@ FEATURES = (
     "has_proper", "common_own_share", "dates_agree", "similarity", "log_rank", "lead", "fit_full", "fit_no",
     "log_length", "log_concepts", "unknown_share", "coverage_gap", "is_best", "log_coverage_rank",
     "fresh_date", "fresh_number", "fresh_person", "fresh_org", "fresh_place", "fresh_wanted",
+    "hand_confidence", "rank_score", "log_hand_position", "coverage_lead", "log_candidates",
     *(f"kind_{k}" for k in KINDS),
     *(f"fit_full_x_{k}" for k in ("when", "who", "where", "how-many", "which", "what")),
     *(f"common_own_x_{k}" for k in ("when", "who", "where", "how-many", "which", "what")),
@@ -57,6 +58,8 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
     """One feature row per candidate, in :data:`FEATURES` order."""
     base = question_features(question, unknown_share)
     best = max((s.coverage for s in ranked), default=0.0)
+    second = sorted((s.coverage for s in ranked), reverse=True)[1] if len(ranked) > 1 else 0.0
+    log_candidates = math.log1p(len(ranked))
     order = sorted(range(len(ranked)), key=lambda i: -ranked[i].coverage)
     coverage_rank = {i: r for r, i in enumerate(order)}
     kind = question.kind
@@ -89,6 +92,8 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
             log_coverage_rank=math.log1p(coverage_rank[i]), fresh_date=float(fresh_date),
             fresh_number=float(fresh_number), fresh_person=float(fresh_person), fresh_org=float(fresh_org),
             fresh_place=float(fresh_place), fresh_wanted=float(wanted),
+            hand_confidence=s.confidence, rank_score=s.rank_score, log_hand_position=math.log1p(i),
+            coverage_lead=s.coverage - (second if s.coverage >= best else best), log_candidates=log_candidates,
         )
         for k in ("when", "who", "where", "how-many", "which", "what"):
             row[f"fit_full_x_{k}"] = row["fit_full"] * (kind == k)
@@ -98,8 +103,48 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
 
 
 @dataclass(frozen=True)
+class Trees:
+    """A boosted tree ensemble as flat arrays (one row per tree), evaluated for all rows and trees at once.
+
+    A leaf points to itself, so ``depth`` steps bring every row to its leaf in every tree.
+    """
+
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    depth: int
+
+    def predict(self, rows: np.ndarray) -> np.ndarray:
+        """The ensemble's raw score per row."""
+        n, trees = len(rows), len(self.feature)
+        tree_index = np.arange(trees)[None, :]
+        node = np.zeros((n, trees), dtype=np.int64)
+        row_index = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            feature = self.feature[tree_index, node]
+            go_left = rows[row_index, feature] <= self.threshold[tree_index, node]
+            node = np.where(go_left, self.left[tree_index, node], self.right[tree_index, node])
+        return self.value[tree_index, node].sum(axis=1)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Trees:
+        """From the saved form: lists of equal-length per-tree node lists."""
+        return cls(np.asarray(data["feature"], dtype=np.int64), np.asarray(data["threshold"], dtype=np.float64),
+                   np.asarray(data["left"], dtype=np.int64), np.asarray(data["right"], dtype=np.int64),
+                   np.asarray(data["value"], dtype=np.float64), int(data["depth"]))
+
+    def to_json(self) -> dict:
+        """The saved form."""
+        return {"feature": self.feature.tolist(), "threshold": self.threshold.tolist(), "left": self.left.tolist(),
+                "right": self.right.tolist(), "value": np.round(self.value, 7).tolist(), "depth": self.depth}
+
+
+@dataclass(frozen=True)
 class AnswerModel:
-    """Logistic re-ranker over :data:`FEATURES` plus a Platt calibration of the chosen answer."""
+    """A re-ranker over :data:`FEATURES` (logistic, or boosted trees added to it) plus a Platt
+    calibration of the chosen answer."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -107,12 +152,15 @@ class AnswerModel:
     weights: np.ndarray
     bias: float
     calibration: tuple[float, float, float]
-    """(a, b, c): confidence = sigmoid(a * logit + b * margin + c) for the top candidate."""
+    """(a, b, c): confidence = sigmoid(a * score + b * lead over the next + c)."""
     threshold: float
     meta: dict
+    trees: Trees | None = None
 
     def logits(self, rows: np.ndarray) -> np.ndarray:
         """Raw re-ranking scores (log-odds that each candidate is a right answer)."""
+        if self.trees is not None:
+            return self.trees.predict(rows) + self.bias
         return ((rows - self.mean) / self.scale) @ self.weights + self.bias
 
     def confidences(self, logits: np.ndarray) -> np.ndarray:
@@ -131,16 +179,17 @@ class AnswerModel:
         """Build from the saved form (see :meth:`to_json`); features must match this code's."""
         if tuple(data["features"]) != FEATURES:
             raise ValueError("the answer model was fitted on other features; run python -m facts.train")
+        trees = Trees.from_json(data["trees"]) if data.get("trees") else None
         return cls(tuple(data["features"]), np.asarray(data["mean"]), np.asarray(data["scale"]),
                    np.asarray(data["weights"]), float(data["bias"]), tuple(data["calibration"]),
-                   float(data["threshold"]), dict(data.get("meta", {})))
+                   float(data["threshold"]), dict(data.get("meta", {})), trees)
 
     def to_json(self) -> dict:
         """The saved form."""
-        return {"features": list(self.features), "mean": self.mean.round(6).tolist(),
+        return {"features": list(self.features), "meta": self.meta, "threshold": self.threshold,
+                "calibration": [round(x, 6) for x in self.calibration], "mean": self.mean.round(6).tolist(),
                 "scale": self.scale.round(6).tolist(), "weights": self.weights.round(6).tolist(),
-                "bias": round(self.bias, 6), "calibration": [round(x, 6) for x in self.calibration],
-                "threshold": self.threshold, "meta": self.meta}
+                "bias": round(self.bias, 6), "trees": self.trees.to_json() if self.trees else None}
 
 
 @lru_cache(maxsize=1)

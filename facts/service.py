@@ -9,7 +9,6 @@ own facts, with its own overrides and retractions applied.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import sqlite3
 import threading
@@ -20,34 +19,32 @@ from typing import Any, TextIO, TypeVar
 
 from facts import moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
-from facts.analysis.text import clean, stem, storable, words
-from facts.answering import compose
+from facts.analysis.text import clean, storable, words
+from facts.answering import RANKED_TO_LOAD, compose
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
-from facts.matching import Scored, fetch_candidates, score_candidates
+from facts.matching import Scored, rank
 from facts.models import (
     SHARED_SCOPE,
     Answer,
     ChangeResult,
+    DocumentChange,
     DocumentInfo,
     Fact,
     HistoryEntry,
     IngestReport,
     ReviewItem,
 )
-from facts.postings import DEFAULT_BUDGET, Accumulator
-from facts.question import Question, analyse_question
+from facts.postings import Accumulator
+from facts.question import Question
 from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
+from facts.suggestions import suggestion_texts
 from facts.vocabulary import Vocabulary
 
 SAMPLE_CORPUS = "north-korean-troops-in-kursk.txt"
 SAMPLE_TITLE = "North Korean troops identified in Russia's Kursk region"
 SAMPLE_PUBLISHED = "2024-10-25"
 MAX_QUESTION_RECORD = 500
-FULL_SEARCH_BELOW = 0.5
-"""Best coverage under which a question whose commonest words were skipped is searched again, wider."""
-WIDER_SEARCH = 10
-"""The second search reads this many times the first one's posting budget."""
 
 
 log = logging.getLogger(__name__)
@@ -68,6 +65,14 @@ def _fact_id(fact_id: int) -> int:
     number = int(fact_id)
     if not 0 < number <= MAX_ID:
         raise FactNotFound(f"There is no fact #{number} here.")
+    return number
+
+
+def _document_id(document_id: int) -> int:
+    """A document id SQLite can hold; any other number names no document."""
+    number = int(document_id)
+    if not 0 < number <= MAX_ID:
+        raise InvalidEdit(f"There is no document #{number} here.")
     return number
 
 
@@ -184,8 +189,6 @@ class FactService:
                 self.db, text, name=name, scope=scope, aliases=self.aliases(scope), actor=actor, title=title,
                 url=url, outlet=outlet, published=published, progress=progress,
             )
-            if not report.unchanged:
-                self.vocabulary.reload()
             return report
 
     def ingest_documents(
@@ -209,20 +212,21 @@ class FactService:
         ]
         with self._lock:
             scope = _scope(guild_id)
-            try:
-                return ingest_many(self.db, prepared, scope=scope, aliases=self.aliases(scope), actor=actor,
-                                   workers=workers)
-            finally:
-                self.vocabulary.changed()
+            return ingest_many(self.db, prepared, scope=scope, aliases=self.aliases(scope), actor=actor,
+                               workers=workers)
 
     def ensure_sample_corpus(self) -> IngestReport | None:
-        """Ingest the bundled sample corpus when the database has no documents yet."""
+        """Ingest the bundled sample corpus when the database has no documents yet (the quick start only)."""
         with self._lock:
             if self.db.execute("select 1 from documents limit 1").fetchone():
                 return None
-            data = resources.files("facts").joinpath(f"data/corpus/{SAMPLE_CORPUS}").read_bytes()
-            return self.ingest_text(data, name=SAMPLE_CORPUS, title=SAMPLE_TITLE, published=SAMPLE_PUBLISHED,
-                                    actor="factbot")
+            return self.add_sample_corpus()
+
+    def add_sample_corpus(self) -> IngestReport:
+        """Ingest the bundled sample report into the shared corpus (unchanged when it is already there)."""
+        data = resources.files("facts").joinpath(f"data/corpus/{SAMPLE_CORPUS}").read_bytes()
+        return self.ingest_text(data, name=SAMPLE_CORPUS, title=SAMPLE_TITLE, published=SAMPLE_PUBLISHED,
+                                actor="factbot")
 
     # -- questions ------------------------------------------------------------------------------
     def ask(self, question: str, *, guild_id: int | None = None, min_confidence: float | None = None) -> Answer:
@@ -231,7 +235,7 @@ class FactService:
         with self._lock:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
-            ids = [s.candidate.id for s in ranked[:6]]
+            ids = [s.candidate.id for s in ranked[:RANKED_TO_LOAD]]
             facts = repository.load_facts(self.db.conn, ids)
             return compose(question_obj, ranked, facts, threshold)
 
@@ -239,28 +243,23 @@ class FactService:
         """Autocomplete: short question or topic strings for a partly typed question."""
         with self._lock:
             scope = _scope(guild_id)
-            tokens = words(prefix)[:12]
-            if not tokens:
-                rows = self.db.execute(
-                    f"select f.text from facts f where {repository.VISIBLE_SQL} and f.event_date is not null "
-                    "order by f.event_date desc limit :limit", {"scope": scope, "limit": limit},
-                ).fetchall()
-            else:
-                terms = {stem(t) for t in tokens[:-1]}
-                last = "".join(ch for ch in tokens[-1] if ch.isalnum())
-                rows = self._suggestion_rows(terms, last, scope, limit)
+            texts = suggestion_texts(self.db.conn, prefix, scope, self.vocabulary.for_scope(scope),
+                                     self._accumulator, limit)
             out = []
-            for (text,) in rows:
+            for text in texts:
                 short = text if len(text) <= 100 else text[:99].rsplit(" ", 1)[0] + "…"
                 if short not in out:
                     out.append(short)
             return out[:limit]
 
     # -- browsing -------------------------------------------------------------------------------
-    def documents(self, *, guild_id: int | None = None) -> list[DocumentInfo]:
-        """Documents visible from this scope, newest first, with live fact counts."""
+    def documents(self, *, guild_id: int | None = None, include_retracted: bool = False) -> list[DocumentInfo]:
+        """Documents visible from this scope, newest first, with live fact counts.
+
+        ``include_retracted`` (moderators): retracted documents too, marked ``retracted``.
+        """
         with self._lock:
-            return repository.documents(self.db.conn, _scope(guild_id))
+            return repository.documents(self.db.conn, _scope(guild_id), include_retracted=include_retracted)
 
     def get_fact(self, fact_id: int, *, guild_id: int | None = None) -> Fact:
         """One fact as this scope sees it (an override replaces the shared fact). FactNotFound if hidden."""
@@ -292,37 +291,43 @@ class FactService:
         """Add a moderator-written fact with a source note to this scope."""
         with self._lock:
             scope = _scope(guild_id)
-            result = moderation.add_fact(self.db, self.aliases(scope), text, source=source, actor=actor,
-                                         scope=scope, reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.add_fact(self.db, self.aliases(scope), text, source=source, actor=actor,
+                                       scope=scope, reason=reason)
 
     def edit_fact(self, fact_id: int, text: str, *, actor: str, guild_id: int | None, reason: str,
                   expected_version: int | None = None) -> ChangeResult:
         """Edit a fact; in a server, editing a shared fact creates that server's override."""
         with self._lock:
             scope = _scope(guild_id)
-            result = moderation.edit_fact(self.db, self.aliases(scope), _fact_id(fact_id), text, actor=actor,
-                                          scope=scope, reason=reason, expected_version=expected_version)
-            self.vocabulary.reload()
-            return result
+            return moderation.edit_fact(self.db, self.aliases(scope), _fact_id(fact_id), text, actor=actor,
+                                        scope=scope, reason=reason, expected_version=expected_version)
 
     def retract_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str) -> ChangeResult:
         """Soft-retract a fact in this scope: it stops answering but is kept."""
         with self._lock:
-            result = moderation.set_status(self.db, _fact_id(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
-                                           reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.set_status(self.db, _fact_id(fact_id), "retracted", actor=actor, scope=_scope(guild_id),
+                                         reason=reason)
 
     def restore_fact(self, fact_id: int, *, actor: str, guild_id: int | None, reason: str | None = None
                      ) -> ChangeResult:
         """Undo a retraction in this scope."""
         with self._lock:
-            result = moderation.set_status(self.db, _fact_id(fact_id), "active", actor=actor, scope=_scope(guild_id),
-                                           reason=reason)
-            self.vocabulary.reload()
-            return result
+            return moderation.set_status(self.db, _fact_id(fact_id), "active", actor=actor, scope=_scope(guild_id),
+                                         reason=reason)
+
+    def retract_document(self, document_id: int, *, actor: str, guild_id: int | None, reason: str
+                         ) -> DocumentChange:
+        """Withdraw a whole document in this scope (its own documents; None: the shared corpus)."""
+        with self._lock:
+            return moderation.set_document_status(self.db, _document_id(document_id), True, actor=actor,
+                                                  scope=_scope(guild_id), reason=reason)
+
+    def restore_document(self, document_id: int, *, actor: str, guild_id: int | None, reason: str | None = None
+                         ) -> DocumentChange:
+        """Bring a retracted document's facts back (those retracted one by one stay retracted)."""
+        with self._lock:
+            return moderation.set_document_status(self.db, _document_id(document_id), False, actor=actor,
+                                                  scope=_scope(guild_id), reason=reason)
 
     def add_alias(self, term: str, means: str, *, actor: str, guild_id: int | None) -> None:
         """Teach the matcher that ``term`` means ``means`` (abbreviation or name variant)."""
@@ -423,7 +428,6 @@ class FactService:
         """Restore an export into this (empty) database in one transaction; counts per record type."""
         with self._lock:
             counts = dict(portability.import_jsonl(self.db, lines))
-            self.vocabulary.reload()
             self._aliases.clear()
             return counts
 
@@ -445,41 +449,9 @@ class FactService:
         return table
 
     def _rank(self, question: str, scope: int) -> tuple[Question, list[Scored]]:
-        vocabulary = self.vocabulary.for_scope(scope)  # counts of what this scope sees, nothing else
-        analysed = analyse_question(question, self.aliases(scope), vocabulary)
-        candidates, hits = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator)
-        ranked = score_candidates(analysed, candidates, vocabulary)
-        wider = DEFAULT_BUDGET * WIDER_SEARCH
-        if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
-            # The rarest words found no fact covering much of the question: read further, once.
-            # (Only the first list may overshoot a budget: when it alone filled the wider one,
-            # the wider search would read exactly what this one did.)
-            candidates, _ = fetch_candidates(self.db.conn, analysed, scope, vocabulary, self._accumulator,
-                                             budget=wider)
-            ranked = score_candidates(analysed, candidates, vocabulary)
-        return analysed, ranked
-
-    def _suggestion_rows(self, terms: set[str], last: str, scope: int, limit: int) -> list[tuple[str]]:
-        """Visible fact texts for autocomplete: the typed words, and the words the last one begins."""
-        vocabulary = self.vocabulary.for_scope(scope)
-        weighted = []
-        for term in terms:
-            df = vocabulary.df.get(term, 0) or 0
-            if df:
-                weighted.append((term, vocabulary.idf(df), df))
-        if last:
-            for term, df in vocabulary.commonest_with_prefix(last, 20):
-                weighted.append((term, vocabulary.idf(df), df))
-        if not weighted:
-            return []
-        hits = self._accumulator.search(self.db.conn, weighted, limit=limit * 4)
-        order = {fact_id: rank for rank, fact_id in enumerate(hits.ids)}
-        rows = self.db.execute(
-            f"select f.id, f.text from json_each(:ids) j cross join facts f on f.id = j.value "
-            f"where {repository.VISIBLE_SQL}", {"ids": json.dumps(hits.ids), "scope": scope},
-        ).fetchall()
-        rows.sort(key=lambda r: order[r[0]])
-        return [(r[1],) for r in rows[:limit]]
+        # The counts of what this scope sees weigh the words, nothing else.
+        return rank(self.db.conn, question, scope, self.aliases(scope), self.vocabulary.for_scope(scope),
+                    self._accumulator)
 
     def _add_review(self, kind: str, question: str, fact_id: int | None, guild_id: int | None,
                     channel_id: int | None) -> ReviewItem:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import secrets
 import sqlite3
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -24,7 +25,14 @@ class FactDatabase(Database):
     A deferred transaction that reads and then writes fails with "database is locked" when another
     connection wrote in between (its snapshot is stale, and waiting cannot help). Taking the lock
     first makes read-check-write steps (version checks, idempotent ingest) serialise instead.
+
+    ``write_listeners`` are called after every unit of work on facts (:func:`facts.fact_writes.writing`),
+    committed or not: caches of the counts register there.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.write_listeners: list[Callable[[], None]] = []
 
     @contextlib.contextmanager
     def atomic(self) -> Generator[Database, None, None]:

@@ -33,7 +33,7 @@ import numpy as np
 
 from facts import quality
 from facts.quality import Outcome, Trace
-from facts.selector import FEATURES, MODEL_FILE, AnswerModel
+from facts.selector import FEATURES, MODEL_FILE, AnswerModel, Trees
 
 L2 = 1.0
 CALIBRATION_L2 = 0.01
@@ -69,6 +69,47 @@ def fit_ranker(traces: list[Trace]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return mean, scale, weights, bias
 
 
+TREE_PARAMS = {
+    "objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "max_depth": 5, "min_data_in_leaf": 100,
+    "lambda_l2": 1.0, "feature_fraction": 1.0, "bagging_fraction": 1.0, "seed": 9, "deterministic": True,
+    "force_row_wise": True, "num_threads": 2, "verbose": -1,
+}
+TREE_ROUNDS = 200
+
+
+def fit_trees(traces: list[Trace]) -> Trees:
+    """A LightGBM ensemble (the optional ``train`` extra) converted to :class:`Trees` for numpy inference."""
+    import lightgbm  # training only: not a run-time dependency
+
+    rows = np.vstack([t.rows for t in traces if len(t.rows)])
+    labels = np.concatenate([t.labels for t in traces if len(t.rows)]).astype(float)
+    booster = lightgbm.train(TREE_PARAMS, lightgbm.Dataset(rows, labels), num_boost_round=TREE_ROUNDS)
+    dumped = booster.dump_model()["tree_info"]
+    trees = []
+    for info in dumped:
+        nodes: list[list[float]] = []  # feature, threshold, left, right, value
+
+        def walk(node: dict, depth: int, nodes: list[list[float]] = nodes) -> tuple[int, int]:
+            index = len(nodes)
+            nodes.append([0, 0.0, index, index, 0.0])
+            if "leaf_value" in node:
+                nodes[index][4] = node["leaf_value"]
+                return index, depth
+            assert node["decision_type"] == "<=", node["decision_type"]
+            left, left_depth = walk(node["left_child"], depth + 1)
+            right, right_depth = walk(node["right_child"], depth + 1)
+            nodes[index][:4] = [node["split_feature"], node["threshold"], left, right]
+            return index, max(left_depth, right_depth)
+
+        _, depth = walk(info["tree_structure"], 0)
+        trees.append((nodes, depth))
+    width = max(len(n) for n, _ in trees)
+    padded = [n + [[0, 0.0, i, i, 0.0] for i in range(len(n), width)] for n, _ in trees]
+    array = np.array(padded, dtype=np.float64)
+    return Trees(array[:, :, 0].astype(np.int64), array[:, :, 1], array[:, :, 2].astype(np.int64),
+                 array[:, :, 3].astype(np.int64), array[:, :, 4], max(d for _, d in trees))
+
+
 def top_choice(model: AnswerModel, trace: Trace) -> tuple[float, float, bool]:
     """(top logit, its lead over the next, whether it is right) for one question; no candidates: abstain."""
     if not len(trace.rows):
@@ -88,13 +129,16 @@ def fit_calibration(model: AnswerModel, traces: list[Trace]) -> tuple[float, flo
     return float(a), float(b), c
 
 
-def fit_model(training: list[Trace], calibrating: list[Trace], threshold: float = 0.5, meta: dict | None = None
-              ) -> AnswerModel:
+def fit_model(training: list[Trace], calibrating: list[Trace], threshold: float = 0.5, meta: dict | None = None,
+              kind: str = "logistic") -> AnswerModel:
     """Re-ranker on ``training``, calibration on ``calibrating`` (which needs unanswerable questions)."""
     mean, scale, weights, bias = fit_ranker(training)
-    model = AnswerModel(FEATURES, mean, scale, weights, bias, (1.0, 0.0, 0.0), threshold, meta or {})
+    trees = fit_trees(training) if kind == "trees" else None
+    if trees is not None:
+        bias = 0.0
+    model = AnswerModel(FEATURES, mean, scale, weights, bias, (1.0, 0.0, 0.0), threshold, meta or {}, trees)
     calibration = fit_calibration(model, calibrating)
-    return AnswerModel(FEATURES, mean, scale, weights, bias, calibration, threshold, meta or {})
+    return AnswerModel(FEATURES, mean, scale, weights, bias, calibration, threshold, meta or {}, trees)
 
 
 def outcomes(model: AnswerModel, traces: list[Trace]) -> list[Outcome]:
@@ -108,7 +152,7 @@ def outcomes(model: AnswerModel, traces: list[Trace]) -> list[Outcome]:
     return out
 
 
-def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int) -> list[Outcome]:
+def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int, kind: str) -> list[Outcome]:
     """Held-out outcomes for every squad2-tune question (its article's fold never fitted on)."""
     articles = sorted({t.group for t in squad2})
     fold_of = {a: i % folds for i, a in enumerate(articles)}
@@ -116,7 +160,7 @@ def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int) -> list[Outc
     for k in range(folds):
         train2 = [t for t in squad2 if fold_of[t.group] != k]
         test = [(i, t) for i, t in enumerate(squad2) if fold_of[t.group] == k]
-        model = fit_model(squad1 + train2, train2)
+        model = fit_model(squad1 + train2, train2, kind=kind)
         for (i, _), outcome in zip(test, outcomes(model, [t for _, t in test]), strict=True):
             result[i] = outcome
         print(f"  fold {k + 1}/{folds}: {len(test)} questions held out", file=sys.stderr)
@@ -124,12 +168,24 @@ def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int) -> list[Outc
 
 
 def _cached(work: Path, name: str, build) -> list[Trace]:
-    """Traces are slow to build (every question through the engine): keep them per feature set."""
+    """Traces are slow to build (every question through the engine): keep them per feature set.
+
+    ``build(baselines)``; the baselines' answers do not depend on the features, so an older trace
+    file of the same set lends them and they are not recomputed.
+    """
     key = hashlib.sha1(json.dumps(FEATURES).encode()).hexdigest()[:10]
     path = work / f"traces-{name}-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
-    traces = build()
+    older = sorted(work.glob(f"traces-{name}-*.pkl"), key=lambda p: p.stat().st_mtime)
+    traces = build(not older)
+    if older:
+        lender = {t.qid: t for t in pickle.loads(older[-1].read_bytes())}
+        for t in traces:
+            old = lender.get(t.qid)
+            if old is not None:
+                t.fts_right, t.fts_score, t.fuzz_right, t.fuzz_score = (old.fts_right, old.fts_score,
+                                                                        old.fuzz_right, old.fuzz_score)
     path.write_bytes(pickle.dumps(traces))
     return traces
 
@@ -140,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=quality.REPO / ".quality")
     parser.add_argument("--squad1-articles", type=int, default=60)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--model", choices=("logistic", "trees"), default="logistic",
+                        help="trees needs the optional 'train' extra (LightGBM)")
     parser.add_argument("--dry-run", action="store_true", help="report only; do not write the model file")
     args = parser.parse_args(argv)
     shared = quality.shared_dir()
@@ -148,14 +206,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
     print("tracing questions (cached in the work folder)...", file=sys.stderr)
-    squad2 = _cached(args.work, "squad2", lambda: quality.squad2_traces(args.work, shared))
+    squad2 = _cached(args.work, "squad2", lambda b: quality.squad2_traces(args.work, shared, baselines=b))
     squad1 = _cached(args.work, f"squad1-{args.squad1_articles}",
-                     lambda: quality.squad1_traces(args.work, shared, args.squad1_articles))
+                     lambda b: quality.squad1_traces(args.work, shared, args.squad1_articles, baselines=False))
     dev = quality.dev_traces(args.work, shared)
     heldout = quality.heldout_traces(args.work)
 
     print("cross-fitting by article...", file=sys.stderr)
-    held_out = cross_fit(squad1, squad2, args.folds)
+    held_out = cross_fit(squad1, squad2, args.folds, args.model)
     threshold, balance = quality.best_balance(held_out)
     threshold = round(min(max(threshold, 0.05), 0.95), 2)
     pool = quality.figures(held_out, threshold)
@@ -167,12 +225,14 @@ def main(argv: list[str] | None = None) -> int:
                             "unanswerable": sum(not t.answerable for t in squad2)},
         },
         "date": datetime.date.today().isoformat(),
-        "command": f"python -m facts.train --squad1-articles {args.squad1_articles} --folds {args.folds}",
+        "model": args.model,
+        "command": f"python -m facts.train --model {args.model} --squad1-articles {args.squad1_articles} "
+                   f"--folds {args.folds}",
         "held_out": {"set": f"squad2-tune, {args.folds} folds by article", "top": round(pool.top, 4),
                      "right": round(pool.right, 4), "abstained": round(pool.abstained, 4),
                      "auc": round(pool.auc, 4), "ece": round(pool.ece or 0.0, 4)},
     }
-    model = fit_model(squad1 + squad2, squad2, threshold, meta)
+    model = fit_model(squad1 + squad2, squad2, threshold, meta, kind=args.model)
     fitted = {"squad2-tune (19 articles, one database)": held_out,
               "seed dev (bundled report)": outcomes(model, dev),
               "tests/data/heldout (3 documents)": outcomes(model, heldout)}

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 from sqlite_utils import Database
 
+from facts.analysis.aliases import is_concept_key
 from facts.models import SHARED_SCOPE
 
 _CHUNK = 20_000
@@ -39,7 +40,7 @@ def deletion_keys(term: str) -> set[str]:
 
 def _keyed(term: str) -> bool:
     """Terms spelling fixes may aim at: not concept keys, not numbers, at least three letters."""
-    return len(term) >= 3 and not term.startswith("zz") and not term.isdigit()
+    return len(term) >= 3 and not is_concept_key(term) and not term.isdigit()
 
 
 def counter_key(scope: int) -> str:
@@ -114,7 +115,7 @@ def _order(shared_rowid: int | None, scoped_rowid: int | None) -> int:
 
 
 def _fixable(term: str) -> bool:
-    return not term.startswith("zz") and not term.isdigit()
+    return not is_concept_key(term) and not term.isdigit()
 
 
 class VocabularyView:
@@ -257,6 +258,9 @@ class Vocabulary(VocabularyView):
     def __init__(self, db: Database) -> None:
         super().__init__(db, SHARED_SCOPE)
         self._views: dict[int, VocabularyView] = {}
+        listeners = getattr(db, "write_listeners", None)
+        if listeners is not None:  # told after every write to facts (see facts.fact_writes.writing)
+            listeners.append(self.changed)
 
     def for_scope(self, scope: int) -> VocabularyView:
         """What a question asked in ``scope`` sees (the shared scope: this object itself)."""
@@ -270,36 +274,31 @@ class Vocabulary(VocabularyView):
         return view
 
     def changed(self) -> None:
-        """Forget cached counts of every scope (call after a write; nothing is re-read until asked)."""
+        """Forget cached counts of every scope (every write through :mod:`facts.fact_writes` calls it)."""
         super().changed()
         self._views.clear()
 
-    reload = changed  # the old name: nothing is loaded any more
 
+def apply_counts(db: Database, scope: int, deltas: Counter[str], facts: int) -> None:
+    """Change ``scope``'s term counts by ``deltas`` (term -> facts gained or lost) and its live-fact counter.
 
-def add_counts(db: Database, scope: int, term_lists: Iterable[Iterable[str]], sign: int = 1) -> None:
-    """Add (sign=1) or remove (sign=-1) one live fact of ``scope`` per term list, and one count per distinct term.
-
-    Shared facts count in ``vocab``, a server's in ``vocab_scoped``; keeps the scope's live-fact
-    counter in ``index_state`` and the deletion index of new terms in step.
+    Shared facts count in ``vocab``, a server's in ``vocab_scoped``; terms new to the table get
+    their deletion keys. A server's terms no live fact holds any more are dropped (the shared
+    table keeps its rows at zero). Runs inside the caller's transaction: :mod:`facts.fact_writes`
+    is the one caller.
     """
-    counts: Counter[str] = Counter()
-    facts = 0
-    for terms in term_lists:
-        counts.update(set(terms))
-        facts += 1
-    shared = scope == SHARED_SCOPE
-    if facts:
+    if facts or scope == SHARED_SCOPE:
         db.conn.execute(
             "insert into index_state (key, value) values (?, ?) "
             "on conflict(key) do update set value = value + excluded.value",
-            [counter_key(scope), sign * facts],
+            [counter_key(scope), facts],
         )
-    if not counts:
-        return
-    if sign > 0:
+    gained = [(term, n) for term, n in deltas.items() if n > 0]
+    lost = [(term, -n) for term, n in deltas.items() if n < 0]
+    shared = scope == SHARED_SCOPE
+    if gained:
         known: set[str] = set()
-        terms = list(counts)
+        terms = [term for term, _ in gained]
         for start in range(0, len(terms), _CHUNK):
             chunk = terms[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -315,17 +314,23 @@ def add_counts(db: Database, scope: int, term_lists: Iterable[Iterable[str]], si
                 "insert or ignore into vocab_keys (key, term) values (?, ?)",
                 [(key, term) for term in new for key in deletion_keys(term)],
             )
-    if shared:
-        db.conn.executemany(
-            "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = max(0, df + excluded.df)",
-            [(term, sign * n) for term, n in counts.items()],
-        )
+        if shared:
+            db.conn.executemany(
+                "insert into vocab (term, df) values (?, ?) on conflict(term) do update set df = df + excluded.df",
+                gained,
+            )
+        else:
+            db.conn.executemany(
+                "insert into vocab_scoped (scope, term, df) values (?, ?, ?) "
+                "on conflict(scope, term) do update set df = df + excluded.df",
+                [(scope, term, n) for term, n in gained],
+            )
+    if not lost:
         return
-    db.conn.executemany(
-        "insert into vocab_scoped (scope, term, df) values (?, ?, ?) "
-        "on conflict(scope, term) do update set df = max(0, df + excluded.df)",
-        [(scope, term, sign * n) for term, n in counts.items()],
-    )
-    if sign < 0:  # a server's terms no live fact holds any more are dropped (the shared table keeps its rows)
-        db.conn.executemany("delete from vocab_scoped where scope = ? and term = ? and df <= 0",
-                            [(scope, term) for term in counts])
+    if shared:
+        db.conn.executemany("update vocab set df = max(0, df - ?) where term = ?", [(n, t) for t, n in lost])
+        return
+    db.conn.executemany("update vocab_scoped set df = max(0, df - ?) where scope = ? and term = ?",
+                        [(n, scope, t) for t, n in lost])
+    db.conn.executemany("delete from vocab_scoped where scope = ? and term = ? and df <= 0",
+                        [(scope, t) for t, _ in lost])

@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import interaction_caller, is_moderator
 from bot.render import documents_embed, fact_embed, timeline_embed
 from bot.replies import NO_MENTIONS, send_ephemeral
 from facts.errors import FactbotError
@@ -99,9 +100,12 @@ class Browse(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """List the documents I answer from, with their dates and fact counts."""
         guild_id = interaction.guild_id
-        documents = await self.bot.bridge.run(lambda s: s.documents(guild_id=guild_id))
+        moderator = is_moderator(interaction_caller(interaction), self.bot.settings)
+        documents = await self.bot.bridge.run(lambda s: s.documents(guild_id=guild_id, include_retracted=moderator))
+        # Retracted documents are for moderators' eyes: a list showing them is private.
         await interaction.response.send_message(
-            embed=documents_embed(documents), allowed_mentions=NO_MENTIONS
+            embed=documents_embed(documents), allowed_mentions=NO_MENTIONS,
+            ephemeral=any(d.retracted for d in documents),
         )
 
     @app_commands.command(name="fact")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -178,6 +178,41 @@ class Moderation(
         entries = await self.bot.bridge.run(lambda s: s.history(id, guild_id=guild_id))
         embed = discord.Embed(title=f"History of fact #{id}", description=history_text(entries, 4000))
         await send_ephemeral(interaction, f"{len(entries)} recorded change(s).", embed=embed)
+
+    @app_commands.command(name="document")
+    @app_commands.describe(
+        action="retract: every fact of the document stops answering; restore: they come back",
+        id="The document number (see /sources)",
+        reason="Why (kept in the history; required to retract)",
+        everywhere="Owners only: a document of the shared corpus every server sees",
+    )
+    async def document(
+        self,
+        interaction: discord.Interaction,
+        action: Literal["retract", "restore"],
+        id: FactId,
+        reason: Reason | None = None,
+        everywhere: bool = False,
+    ) -> None:
+        """Retract or restore a whole document (this server's own, or the shared corpus for owners)."""
+        scope = self._scope(interaction, everywhere)
+        actor = actor_of(interaction.user)
+        if action == "retract":
+            change = await self.bot.bridge.run(
+                lambda s: s.retract_document(id, actor=actor, guild_id=scope, reason=reason or "")
+            )
+        else:
+            change = await self.bot.bridge.run(
+                lambda s: s.restore_document(id, actor=actor, guild_id=scope, reason=reason)
+            )
+        where = "for every server" if scope is None else "in this server"
+        verb = "retracted" if change.retracted else "restored"
+        why = f" Reason: {safe_clip(change.reason, 300)}" if change.reason else ""
+        text = (f"Document #{change.document_id} “{safe_clip(change.title, 200)}” {verb} {where}: "
+                f"{change.facts_changed} fact(s) {'withdrawn' if change.retracted else 'back'}.{why}")
+        await send_ephemeral(interaction, text)
+        log.info("document %s %s by user %s (scope %s)", change.document_id, verb, interaction.user.id, scope)
+        await self._log(interaction, text)
 
     # -- review --------------------------------------------------------------------------------
     @app_commands.command(name="review")

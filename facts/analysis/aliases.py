@@ -16,11 +16,18 @@ from importlib import resources
 from facts.analysis.text import words
 
 MAX_PHRASE_WORDS = 6
+CONCEPT_PREFIX = "zz"
+"""Starts every concept key; no word of a text is indexed under it (no English stem begins so)."""
 
 
 def concept_key(phrase: str) -> str:
     """The index token for a group: its first member's words run together, prefixed to stay unique."""
-    return "zz" + "".join(words(phrase))
+    return CONCEPT_PREFIX + "".join(words(phrase))
+
+
+def is_concept_key(term: str) -> bool:
+    """True for an alias group's index token (not a word of the text)."""
+    return term.startswith(CONCEPT_PREFIX)
 
 
 @dataclass

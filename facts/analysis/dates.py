@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
 
+from facts.analysis.calendar import MONTH_NAMES, WEEKDAY_NAMES, alternation
 from facts.analysis.text import word_list
 
 __all__ = ["DateMention", "find_date_answer", "find_dates", "resolve_sentence_dates"]
@@ -72,12 +73,10 @@ _MONTH = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?"
     r"|Sep(?:tember|t\.?|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)(?![A-Za-z])"
 )
-_FULL_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)(?![A-Za-z])"
-)
+_FULL_MONTH = rf"(?:{alternation(MONTH_NAMES)})(?![A-Za-z])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:.,]\d)(?!\d)"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)(?![\d,]\d)(?!\d)"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?![A-Za-z])"
+_WEEKDAY = rf"(?:{alternation(WEEKDAY_NAMES)})(?![A-Za-z])"
 _WD_PREFIX = rf"(?:{_WEEKDAY},?\s+)?"
 _TO = r"\s*(?:-|–|—|\bto\b|\bthrough\b|\bthru\b|\buntil\b|\btill\b)\s*"
 _NUM = (

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
+from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
 from facts.analysis.dates import find_dates
 from facts.analysis.text import word_list
 
@@ -119,10 +120,8 @@ _FUNCTION_WORDS = word_list(
     Between Against Following Regarding Including Like Unlike Only Even Just More Less Asked Speaking
     Separately Additionally Overall First Second Third Finally Please Yes Mr Mrs"""
 )
-_DATE_WORDS = word_list(
-    """January February March April May June July August September October November December Jan Jan.
-    Feb Feb. Mar Mar. Apr Apr. Jun Jul Aug Aug. Sep Sep. Sept Sept. Oct Oct. Nov Nov. Dec Dec. Monday
-    Tuesday Wednesday Thursday Friday Saturday Sunday"""
+_DATE_WORDS = frozenset(
+    MONTH_NAMES + MONTH_ABBREVIATIONS + tuple(f"{short}." for short in MONTH_ABBREVIATIONS) + WEEKDAY_NAMES
 )
 _CONNECTORS = word_list("of for de del da di du la le van von der bin al el the &")
 _COMMON_SUFFIXES = (
@@ -186,7 +185,7 @@ _ANCHOR_VARIANTS = {
     for tail in ("", ",", ".", ";", ":", ")", "”", '"')
 }
 _ANCHOR_KEYS = frozenset(_ANCHOR_VARIANTS)
-_MONTH_NAME = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)")
+_MONTH_NAME = re.compile(f"(?:{alternation([m[:3] for m in MONTH_NAMES])})")
 _YEARLIKE = re.compile(r"^(?:1[5-9]|20)\d\d$")
 _GATE_DIGIT = re.compile(r"[0-9]")
 

@@ -77,6 +77,14 @@ def words(text: str) -> list[str]:
     return tokens
 
 
+_WRITTEN_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*'?", re.UNICODE)
+
+
+def word_positions(text: str) -> list[tuple[int, str]]:
+    """(start offset in ``text``, token) for each token :func:`words` gives, where it is written."""
+    return [(match.start(), token) for match in _WRITTEN_WORD.finditer(text) for token in words(match.group())]
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The English Snowball stem of one lower-case word."""

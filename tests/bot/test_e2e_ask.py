@@ -15,7 +15,8 @@ from tests.bot.conftest import (
 from tests.loopback import DiscordStandIn, text_of
 
 EXPECTED = {"ask", "sources", "fact", "timeline", "factmod"}
-FACTMOD_SUBCOMMANDS = {"add", "edit", "retract", "restore", "history", "review", "ingest", "autoanswer", "alias"}
+FACTMOD_SUBCOMMANDS = {"add", "edit", "retract", "restore", "history", "review", "ingest", "autoanswer", "alias",
+                       "document"}
 
 
 def _described(option: dict) -> None:

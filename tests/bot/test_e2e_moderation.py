@@ -32,6 +32,7 @@ def _calls(stand_in: DiscordStandIn) -> dict[str, dict[str, Any]]:
         "ingest": {"file": Upload("summit.md", DOCUMENT, "text/markdown")},
         "autoanswer": {"channel": general, "enabled": True},
         "alias": {"term": "DPRK", "means": "North Korea"},
+        "document": {"action": "retract", "id": 1, "reason": "Wrong file"},
     }
 
 
@@ -45,7 +46,7 @@ async def _state(bot: FactBot, guild_id: int) -> tuple:
 
 
 @pytest.mark.parametrize(
-    "sub", ["add", "edit", "retract", "restore", "history", "review", "ingest", "autoanswer", "alias"]
+    "sub", ["add", "edit", "retract", "restore", "history", "review", "ingest", "autoanswer", "alias", "document"]
 )
 async def test_every_factmod_command_is_refused_for_a_plain_member(
     discord_stand_in: DiscordStandIn, factbot: FactBot, sub: str
@@ -76,7 +77,10 @@ async def test_moderators_are_accepted(discord_stand_in: DiscordStandIn, factbot
 
 async def test_every_factmod_command_works_for_a_moderator(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     calls = _calls(discord_stand_in)
-    for sub in ["add", "edit", "retract", "restore", "history", "alias", "autoanswer", "ingest", "review"]:
+    for sub in ["add", "edit", "retract", "restore", "history", "alias", "autoanswer", "ingest", "document", "review"]:
+        if sub == "document":  # the server's own document just ingested
+            calls[sub]["id"] = await factbot.bridge.run(
+                lambda s: s.db.execute("select max(id) from documents where name = 'summit.md'").fetchone()[0])
         handle = await discord_stand_in.slash_command(f"factmod {sub}", calls[sub], user="manager", channel="a/general")
         message = await handle.response_message()
         assert handle.is_ephemeral(), sub
@@ -158,3 +162,69 @@ async def test_only_owners_change_the_shared_corpus(discord_stand_in: DiscordSta
 async def test_factmod_is_not_offered_in_dms(discord_stand_in: DiscordStandIn, factbot: FactBot) -> None:
     with pytest.raises(InteractionRefused):
         await discord_stand_in.slash_command("factmod history", {"id": 1}, user="owner")
+
+
+async def test_a_moderator_retracts_and_restores_a_whole_document(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    stand_in = discord_stand_in
+    ingest = await stand_in.slash_command(
+        "factmod ingest", {"file": Upload("summit.md", DOCUMENT, "text/markdown")}, user="manager", channel="a/general"
+    )
+    document_id = int(text_of(await ingest.response_message()).split("(document #")[1].split(")")[0])
+    question = "When was the harbour summit moved to?"
+
+    async def answer() -> str:
+        handle = await stand_in.slash_command("ask", {"question": question}, user="member", channel="a/general")
+        return text_of(await handle.response_message())
+
+    assert "12 May" in await answer()
+    no_reason = await stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": document_id}, user="manager", channel="a/general")
+    assert "reason" in text_of(await no_reason.response_message())
+    retract = await stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": document_id, "reason": "Wrong file"},
+        user="manager", channel="a/general",
+    )
+    message = await retract.response_message()
+    assert retract.is_ephemeral()
+    assert f"Document #{document_id}" in text_of(message) and "retracted in this server" in text_of(message)
+    assert "12 May" not in await answer()  # from the very next question
+
+    mine = await stand_in.slash_command("sources", user="manager", channel="a/general")
+    listed = text_of(await mine.response_message())
+    assert mine.is_ephemeral() and "Harbour summit moved" in listed and "retracted" in listed
+    theirs = await stand_in.slash_command("sources", user="member", channel="a/general")
+    assert "Harbour summit moved" not in text_of(await theirs.response_message())
+    guild_id = stand_in.scenario.guild("a").id
+    history = await factbot.bridge.run(lambda s: s.history(
+        s.db.execute("select min(id) from facts where document_id = ?", [document_id]).fetchone()[0],
+        guild_id=guild_id))
+    assert [e.reason for e in history if e.action == "retract-document"] == ["Wrong file"]
+
+    restore = await stand_in.slash_command(
+        "factmod document", {"action": "restore", "id": document_id}, user="manager", channel="a/general")
+    assert "restored in this server" in text_of(await restore.response_message())
+    assert "12 May" in await answer()
+    assert any("retracted in this server" in text_of(m) for m in stand_in.messages_in("a/mod-log"))
+
+
+async def test_a_server_cannot_retract_the_shared_corpus_or_another_servers_document(
+    discord_stand_in: DiscordStandIn, factbot: FactBot
+) -> None:
+    stand_in = discord_stand_in
+    shared = await stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": 1, "reason": "Not for us"}, user="manager", channel="a/general"
+    )
+    assert "shared corpus" in text_of(await shared.response_message())
+    ingest = await stand_in.slash_command(
+        "factmod ingest", {"file": Upload("summit.md", DOCUMENT, "text/markdown")}, user="manager", channel="a/general"
+    )
+    document_id = int(text_of(await ingest.response_message()).split("(document #")[1].split(")")[0])
+    other = await stand_in.slash_command(
+        "factmod document", {"action": "retract", "id": document_id, "reason": "Not ours"},
+        user="member", channel="b/general",
+    )
+    assert f"no document #{document_id}" in text_of(await other.response_message())
+    documents = await factbot.bridge.run(lambda s: s.documents(guild_id=stand_in.scenario.guild("a").id))
+    assert not any(d.retracted for d in documents)

@@ -24,6 +24,8 @@ TABLES = ("documents", "facts", "fact_history", "aliases", "review_items", "vote
 SERVER_ONLY = "This command only works in a server."
 CASES: list[str] = []
 """Every (caller, command) pair checked, for the record."""
+LOCAL_DOCUMENT, SHARED_DOCUMENT = "the document ingested here", "the document ingested everywhere"
+"""Stand-ins for document ids, resolved when the command runs (the ingest before it made the document)."""
 
 
 def document(name: str) -> Upload:
@@ -41,6 +43,8 @@ def commands(channel: str | None, review_id: int) -> list[tuple[str, str, dict[s
         ("ingest", "factmod ingest", {"file": document("local")}, False),
         ("alias", "factmod alias", {"term": "DPRK", "means": "North Korea"}, False),
         ("review done", "factmod review", {"done": review_id}, False),
+        ("document retract", "factmod document", {"action": "retract", "id": LOCAL_DOCUMENT, "reason": "Wrong"}, False),
+        ("document restore", "factmod document", {"action": "restore", "id": LOCAL_DOCUMENT}, False),
     ]
     if channel is not None:
         local.append(("autoanswer", "factmod autoanswer", {"channel": channel, "enabled": True}, False))
@@ -54,6 +58,10 @@ def commands(channel: str | None, review_id: int) -> list[tuple[str, str, dict[s
         ("ingest everywhere", "factmod ingest", {"file": document("shared"), "everywhere": True}, True),
         ("alias everywhere", "factmod alias", {"term": "ISW", "means": "Institute for the Study of War",
                                                "everywhere": True}, True),
+        ("document retract everywhere", "factmod document",
+         {"action": "retract", "id": SHARED_DOCUMENT, "reason": "Wrong", "everywhere": True}, True),
+        ("document restore everywhere", "factmod document",
+         {"action": "restore", "id": SHARED_DOCUMENT, "everywhere": True}, True),
     ]
     return local + shared
 
@@ -108,6 +116,11 @@ async def test_permission_matrix(discord_stand_in: DiscordStandIn, factbot: Fact
         CASES.append(f"{caller}: {label}")
         injected("permission matrix case")
         allowed = (shared_ok if everywhere else local_ok) and channel is not None
+        if options.get("id") in (LOCAL_DOCUMENT, SHARED_DOCUMENT):
+            name_of = "local.md" if options["id"] == LOCAL_DOCUMENT else "shared.md"
+            found = await factbot.bridge.run(
+                lambda s, n=name_of: s.db.execute("select max(id) from documents where name = ?", [n]).fetchone()[0])
+            options = {**options, "id": found or 1}
         before = await snapshot(factbot)
         downloads = len(stand_in.downloads)
         try:

@@ -23,16 +23,88 @@ def factbot(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str]
                           text=True, timeout=120, env=base)
 
 
-def test_ask_json_builds_the_sample_database_on_first_use(tmp_path: Path) -> None:
-    result = factbot("ask", "--json", "where is the ISW based", cwd=tmp_path)
+def test_chat_builds_the_sample_database_on_first_use_and_says_so(tmp_path: Path) -> None:
+    result = factbot("chat", cwd=tmp_path, stdin="where is the ISW based\n")
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    assert "Built the sample database" in result.stderr
+    assert "Washington" in result.stdout
+    again = factbot("ask", "--json", "where is the ISW based", cwd=tmp_path)
+    data = json.loads(again.stdout)
     assert data["answered"] and data["source"]["published"] == "2024-10-25"
-    assert (tmp_path / "factbot.db").exists()
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr + again.stderr
+
+
+@pytest.mark.parametrize("command", [("ask", "where is the ISW based"), ("sources",), ("timeline",),
+                                     ("export", "out.jsonl")])
+def test_other_commands_never_build_the_sample(tmp_path: Path, command: tuple[str, ...]) -> None:
+    result = factbot("--db", "new.db", *command, cwd=tmp_path)
+    assert "Built the sample" not in result.stderr
+    listed = factbot("--db", "new.db", "sources", cwd=tmp_path)
+    assert "North Korean" not in listed.stdout
+    assert "holds no documents yet" in listed.stderr and "factbot sample" in listed.stderr
+
+
+def test_ingest_into_a_new_database_holds_only_that_document(tmp_path: Path) -> None:
+    doc = tmp_path / "riverton.md"
+    doc.write_text(CITY_REPORT, encoding="utf-8")
+    env = {"FACTBOT_DB": str(tmp_path / "new.db")}
+    ingest = factbot("ingest", str(doc), cwd=tmp_path, env=env)
+    assert ingest.returncode == 0 and "Built the sample" not in ingest.stderr
+    added = factbot("add", "The bridge will be painted green.", "--source", "council minutes", cwd=tmp_path, env=env)
+    assert added.returncode == 0 and "Built the sample" not in added.stderr
+    sources = factbot("sources", cwd=tmp_path, env=env).stdout.splitlines()
+    assert len(sources) == 2 and "Riverton council approves new bridge" in sources[-1]
+    assert "North Korean" not in "\n".join(sources)
+    answer = factbot("ask", "--json", "where is the ISW based", cwd=tmp_path, env=env)
+    assert json.loads(answer.stdout)["answered"] is False
+
+
+def test_the_sample_is_added_on_request_and_can_be_retracted(tmp_path: Path) -> None:
+    added = factbot("--db", "s.db", "sample", cwd=tmp_path)
+    assert added.returncode == 0 and "22 facts added" in added.stdout
+    assert "already there" in factbot("--db", "s.db", "sample", cwd=tmp_path).stdout
+    retracted = factbot("--db", "s.db", "retract-document", "1", "--reason", "not our topic", cwd=tmp_path)
+    assert retracted.returncode == 0 and "22 facts withdrawn" in retracted.stdout
+    answer = factbot("--db", "s.db", "ask", "--json", "where is the ISW based", cwd=tmp_path)
+    assert json.loads(answer.stdout)["answered"] is False
+    assert "#1 North Korean troops identified in Russia's Kursk region (2024-10-25): retracted" in factbot(
+        "--db", "s.db", "sources", cwd=tmp_path).stdout
+
+
+def test_retract_and_restore_a_document_from_the_command_line(tmp_path: Path) -> None:
+    doc = tmp_path / "riverton.md"
+    doc.write_text(CITY_REPORT, encoding="utf-8")
+    factbot("--db", "d.db", "ingest", str(doc), cwd=tmp_path)
+    question = "Who is the mayor of Riverton?"
+    before = json.loads(factbot("--db", "d.db", "ask", "--json", question, cwd=tmp_path).stdout)
+    assert before["answered"] and "Helena Ortiz" in before["text"]
+
+    no_reason = factbot("--db", "d.db", "retract-document", "1", cwd=tmp_path)
+    assert no_reason.returncode == 2 and "--reason" in no_reason.stderr
+    other_server = factbot("--db", "d.db", "retract-document", "1", "--reason", "x", "--guild", "42", cwd=tmp_path)
+    assert other_server.returncode == 1 and "shared corpus" in other_server.stderr
+    missing = factbot("--db", "d.db", "retract-document", "99", "--reason", "wrong", cwd=tmp_path)
+    assert missing.returncode == 1 and "no document #99" in missing.stderr
+
+    retract = factbot("--db", "d.db", "retract-document", "1", "--reason", "wrong file", "--actor", "cli:mod",
+                      cwd=tmp_path)
+    assert retract.returncode == 0 and "5 facts withdrawn" in retract.stdout
+    gone = json.loads(factbot("--db", "d.db", "ask", "--json", question, cwd=tmp_path).stdout)
+    assert gone["answered"] is False and not gone["suggestions"]
+    assert "retracted" in factbot("--db", "d.db", "sources", cwd=tmp_path).stdout
+    shown = factbot("--db", "d.db", "fact", str(before["fact_id"]), cwd=tmp_path)
+    assert "retract-document by cli:mod: wrong file" in shown.stdout
+
+    restore = factbot("--db", "d.db", "restore-document", "1", cwd=tmp_path)
+    assert restore.returncode == 0 and "5 facts back" in restore.stdout
+    after = json.loads(factbot("--db", "d.db", "ask", "--json", question, cwd=tmp_path).stdout)
+    assert after["answered"] and after["fact_id"] == before["fact_id"]
+    again = factbot("--db", "d.db", "restore-document", "1", cwd=tmp_path)
+    assert again.returncode == 1 and "already live" in again.stderr
 
 
 def test_ask_reads_questions_from_stdin_one_json_object_per_line(tmp_path: Path) -> None:
+    factbot("--db", "q.db", "sample", cwd=tmp_path)
     result = factbot("--db", "q.db", "ask", "--json", "-", cwd=tmp_path,
                      stdin="when did the first nk troops show up in the war zone\n\nwho won the world cup\n")
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -93,6 +165,9 @@ def test_settings_errors_are_listed_and_exit_2(tmp_path: Path) -> None:
 
 
 def test_eval_prints_figures_and_fails_below_thresholds(tmp_path: Path) -> None:
+    empty = factbot("eval", str(DEV_SET), cwd=tmp_path)
+    assert empty.returncode == 1 and "holds no documents yet" in empty.stderr
+    factbot("sample", cwd=tmp_path)
     ok = factbot("eval", str(DEV_SET), "--min-answered", "0.5", cwd=tmp_path)
     assert ok.returncode == 0 and "answerable answered right" in ok.stdout
     strict = factbot("eval", str(DEV_SET), "--min-answered", "1.01", cwd=tmp_path)
@@ -100,6 +175,7 @@ def test_eval_prints_figures_and_fails_below_thresholds(tmp_path: Path) -> None:
 
 
 def test_moderator_commands_change_and_record(tmp_path: Path) -> None:
+    factbot("--db", "m.db", "sample", cwd=tmp_path)
     ask = factbot("--db", "m.db", "ask", "--json", "where is the ISW based", cwd=tmp_path)
     fact_id = json.loads(ask.stdout)["fact_id"]
     retract = factbot("--db", "m.db", "retract", str(fact_id), "--reason", "checking", "--actor", "cli:mod",

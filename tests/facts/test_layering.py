@@ -2,6 +2,7 @@
 
 - nothing in facts/ or config/ imports discord, the bot or the command line;
 - facts/analysis/ (rule-based text analysis) imports nothing else from facts/;
+- facts/migrations.py imports no live code from facts/ (each migration freezes what it needs);
 - cli/ may use bot/ (``factbot run`` starts it), bot/ never imports cli/.
 """
 
@@ -35,6 +36,13 @@ def test_engine_packages_never_import_discord_bot_or_cli(package: str) -> None:
 def test_analysis_imports_nothing_else_from_facts() -> None:
     offenders = [f"{p.name}: {m}" for p, m in _imports("facts/analysis")
                  if m.startswith("facts.") and not m.startswith("facts.analysis")]
+    assert offenders == []
+
+
+def test_migrations_import_no_live_code() -> None:
+    # A migration must do the same thing whatever live code becomes: it freezes what it needs.
+    path = REPO_ROOT / "facts" / "migrations.py"
+    offenders = [m for p, m in _imports("facts") if p == path and m.split(".")[0] == "facts"]
     assert offenders == []
 
 

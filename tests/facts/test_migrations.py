@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from facts.fact_writes import writing
 from facts.migrations import LATEST_VERSION
 from facts.postings import missing_entries
 from facts.service import FactService
@@ -40,6 +41,12 @@ def test_a_first_release_database_migrates_forward_with_its_data(tmp_path: Path)
         assert db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == str(LATEST_VERSION)
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert not missing_entries(db.conn)
+        # The migration's frozen index rules build exactly what live code's rebuild builds today.
+        migrated = db.execute("select term, seg, n, ids from postings order by term, seg").fetchall()
+        with writing(db) as writes:
+            writes.rebuild()
+        assert db.execute("select term, n, ids from postings order by term, seg").fetchall() == [
+            (term, n, ids) for term, _, n, ids in migrated]
         for table, count in counts.items():
             assert db.execute(f"select count(*) from {table}").fetchone()[0] == count, table
 
