@@ -44,7 +44,9 @@ from facts.paraphrase import DATA_FILE, Paraphraser, load_paraphraser, save_tabl
 
 # Articles of the shared squad2 tuning pool's train part that the squad1 set also holds (002, 006-014).
 SHARED_WITH_SQUAD2 = ("002", "006", "007", "008", "009", "010", "011", "012", "013", "014")
-DEFAULTS = {"seed": 9, "min_source": 5, "min_pair": 3, "min_z": 2.0, "top_k": 10, "scale": 1.0, "power": 1.0}
+DEFAULTS = {"seed": 9, "min_source": 5, "min_pair": 3, "min_z": 2.0, "top_k": 10, "scale": 1.0, "power": 1.0,
+            "min_freq": 3}
+EMBEDDING_MODEL = "wordllama l2_supercat 256-dim (weights shipped in its wheel, loaded with downloads disabled)"
 TEST_SHARE = 0.1
 VALIDATION_SHARE = 0.1
 
@@ -136,6 +138,7 @@ class Counts:
     sources: list[str]
     targets: list[str]
     missing: np.ndarray  # n(q) per source
+    self_gain: np.ndarray  # per source: how much more often q itself marks the evidence than a neighbour
     pair_source: np.ndarray
     pair_target: np.ndarray
     pos: np.ndarray
@@ -147,6 +150,9 @@ def count_pairs(articles: Iterable[Article]) -> Counts:
     source_ids: dict[str, int] = {}
     target_ids: dict[str, int] = {}
     missing: Counter[int] = Counter()
+    asked_total: Counter[str] = Counter()
+    self_pos: Counter[str] = Counter()
+    self_neg: Counter[str] = Counter()
     keys_pos: list[np.ndarray] = []
     keys_neg: list[np.ndarray] = []
     vals_neg: list[np.ndarray] = []
@@ -154,10 +160,15 @@ def count_pairs(articles: Iterable[Article]) -> Counts:
     for article in articles:
         for ex in article.examples:
             evidence_stems: set[str] = set().union(*(article.sentence_stems[i] for i in ex.evidence))
-            asked = [q for q in ex.q_stems if _associable(q) and q not in evidence_stems]
-            if not asked:
-                continue
             others = [article.sentence_stems[i] for i in ex.sentences if i not in ex.evidence]
+            for q in ex.q_stems:
+                if _associable(q) and others:
+                    asked_total[q] += 1
+                    self_pos[q] += q in evidence_stems
+                    self_neg[q] += sum(q in sentence for sentence in others) / len(others)
+            asked = [q for q in ex.q_stems if _associable(q) and q not in evidence_stems]
+            if not asked or not others:
+                continue
             q_ids = [source_ids.setdefault(q, len(source_ids)) for q in asked]
             question_set = set(ex.q_stems)
             e_ids = [target_ids.setdefault(f, len(target_ids)) for f in sorted(evidence_stems)
@@ -193,6 +204,7 @@ def count_pairs(articles: Iterable[Article]) -> Counts:
         sources,
         targets,
         np.asarray([missing[i] for i in range(len(sources))], dtype=np.int64),
+        np.asarray([(self_pos[q] - self_neg[q]) / max(1, asked_total[q]) for q in sources], dtype=np.float64),
         (pos_keys // shift).astype(np.int64),
         (pos_keys % shift).astype(np.int64),
         pos_counts.astype(np.float64),
@@ -205,6 +217,9 @@ def build_rows(counts: Counts, params: dict) -> dict[str, list[tuple[str, float]
     pos, neg = counts.pos, counts.neg
     n = counts.missing[counts.pair_source].astype(np.float64)
     gain = (pos - neg) / np.maximum(n, 1.0)
+    if params.get("relative"):  # as a share of what the question's own stem is worth
+        own = counts.self_gain[counts.pair_source]
+        gain = np.where(own > 0, gain / np.maximum(own, 1e-9), gain)
     z = (pos - neg) / np.sqrt(pos + 1.0)
     keep = (pos >= params["min_pair"]) & (z >= params["min_z"]) & (gain > 0) & (n >= params["min_source"])
     idx = np.flatnonzero(keep)
@@ -232,6 +247,87 @@ def paraphraser_from_rows(rows: dict[str, list[tuple[str, float]]], metadata: di
         offsets.append(len(columns))
     return Paraphraser(sources, list(target_ids), np.asarray(offsets), np.asarray(columns, dtype=np.int32),
                        np.asarray(weights, dtype=np.uint8), metadata or {})
+
+
+# ---------------------------------------------------------------- static embeddings (fit time only)
+
+
+def surface_words(folder: Path, docs: Iterable[str], questions: Iterable[str]) -> dict[str, Counter[str]]:
+    """For each content stem of the given documents and questions, how often each word form occurs."""
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    texts = [(folder / "docs" / doc).read_text(encoding="utf-8") for doc in docs]
+    for text in [*texts, *questions]:
+        for word in words(text):
+            if word not in STOPWORDS:
+                forms[stem(word)][word] += 1
+    return forms
+
+
+def load_wordllama():  # pragma: no cover - needs the optional training extra
+    """wordllama's shipped 256-dim model, strictly offline: its own files, downloads disabled.
+
+    Its loader looks for the tokenizer in ``<package>/tokenizer/`` (the wheel has ``tokenizers/``)
+    and would then try the network; passing the package folder as ``cache_dir`` makes it find both
+    files, and ``disable_download`` plus ``HF_HUB_OFFLINE`` make any miss an error instead.
+    """
+    import os
+
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        import wordllama
+    except ImportError as error:
+        raise SystemExit("--embeddings needs the training extra: pip install -e '.[train]'") from error
+    return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
+def embedding_neighbours(
+    forms: dict[str, Counter[str]], min_freq: int, k: int, embed: Callable[[list[str]], np.ndarray]
+) -> dict[str, list[tuple[str, float]]]:
+    """Each stem's ``k`` nearest stems by cosine of its commonest word form's embedding.
+
+    Only stems seen at least ``min_freq`` times take part, as sources and as neighbours.
+    """
+    vocab = sorted(s for s, c in forms.items() if _associable(s) and sum(c.values()) >= min_freq)
+    if len(vocab) <= k:
+        return {}
+    surface = [min(forms[s].items(), key=lambda item: (-item[1], item[0]))[0] for s in vocab]
+    vectors = np.asarray(embed(surface), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    result: dict[str, list[tuple[str, float]]] = {}
+    pool = min(k + 5, len(vocab) - 1)
+    for start in range(0, len(vocab), 1024):
+        sims = vectors[start : start + 1024] @ vectors.T
+        for r in range(sims.shape[0]):
+            row = sims[r]
+            row[start + r] = -1.0
+            top = np.argpartition(-row, pool)[:pool]
+            best = sorted((-round(float(row[j]), 5), vocab[j]) for j in top)[:k]
+            result[vocab[start + r]] = [(t, -c) for c, t in best]
+    return result
+
+
+def rows_from_neighbours(
+    neighbours: dict[str, list[tuple[str, float]]], threshold: float, scale: float
+) -> dict[str, list[tuple[str, float]]]:
+    """Neighbours above a cosine ``threshold``, weight ``min(1, scale * (cos - threshold) / (1 - threshold))``."""
+    rows = {}
+    for source, pairs in neighbours.items():
+        kept = [(t, min(1.0, scale * (c - threshold) / (1 - threshold))) for t, c in pairs if c > threshold]
+        kept = [(t, w) for t, w in kept if w * 255 >= 0.5]
+        if kept:
+            rows[source] = kept
+    return rows
+
+
+def merge_rows(*tables: dict[str, list[tuple[str, float]]], top_k: int) -> dict[str, list[tuple[str, float]]]:
+    """Union of tables, a pair's weight the largest any table gives it, ``top_k`` strongest per source."""
+    merged: dict[str, dict[str, float]] = defaultdict(dict)
+    for table in tables:
+        for source, pairs in table.items():
+            row = merged[source]
+            for target, weight in pairs:
+                row[target] = max(row.get(target, 0.0), weight)
+    return {s: sorted(row.items(), key=lambda pair: (-pair[1], pair[0]))[:top_k] for s, row in merged.items()}
 
 
 # ---------------------------------------------------------------- evaluation
@@ -410,7 +506,9 @@ def _article_number(doc: str) -> str:
     return doc.split("-", 1)[0]
 
 
-def fit(squad: Path, params: dict, exclude: Sequence[str]) -> tuple[dict, dict, list[Article], list[Article]]:
+def fit(
+    squad: Path, params: dict, exclude: Sequence[str], embed: Callable[[list[str]], np.ndarray] | None = None
+) -> tuple[dict, dict, list[Article], list[Article]]:
     """Fit the table; returns (rows, metadata, validation articles, test articles)."""
     articles = read_pool(squad, keep=lambda doc: _article_number(doc) not in exclude)
     fit_names, val_names, test_names = split_articles([a.name for a in articles], params["seed"])
@@ -432,7 +530,22 @@ def fit(squad: Path, params: dict, exclude: Sequence[str]) -> tuple[dict, dict, 
             if best is None or key > best[0]:
                 best = (key, trial, rows)
     assert best is not None
-    _, chosen, rows = best
+    key, chosen, rows = best
+    learned = rows
+    embedding_note = None
+    if embed is not None:
+        forms = surface_words(squad, fit_names, (ex.question for a in fit_articles for ex in a.examples))
+        neighbours = embedding_neighbours(forms, params["min_freq"], params["top_k"], embed)
+        for threshold in (0.2, 0.3, 0.4, 0.5):
+            for scale in (0.5, 1.0, 1.5):
+                trial = merge_rows(learned, rows_from_neighbours(neighbours, threshold, scale), top_k=params["top_k"])
+                ranking = evaluate_ranking(validation, {"soft": soft_scorer(paraphraser_from_rows(trial))})["soft"]
+                print(f"validation +embeddings threshold={threshold} scale={scale}: {ranking.row()}", file=sys.stderr)
+                if ranking.paragraph_rr + ranking.article_rr > key:
+                    key, rows = ranking.paragraph_rr + ranking.article_rr, trial
+                    chosen = {**chosen, "embedding_threshold": threshold, "embedding_scale": scale}
+        embedding_note = {"model": EMBEDDING_MODEL, "vocabulary": len(neighbours),
+                          "used": "embedding_threshold" in chosen}
     metadata = {
         "fitted_on": f"squad1-train articles minus {len(exclude)} shared with squad2-tune; "
                      f"{len(fit_names)} fit, {len(val_names)} validation (scale/power), {len(test_names)} test",
@@ -444,8 +557,9 @@ def fit(squad: Path, params: dict, exclude: Sequence[str]) -> tuple[dict, dict, 
         "date": dt.date.today().isoformat(),
         "parameters": {k: v for k, v in chosen.items() if k != "fixed"},
         "method": "paragraph-contrastive association of missing question stems with evidence stems",
+        "embeddings": embedding_note,
     }
-    return rows, metadata, validation, test
+    return rows, metadata, learned, test
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -455,40 +569,93 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--evaluate", action="store_true", help="print ranking numbers on the test articles")
     parser.add_argument("--table", type=Path, help="evaluate this table instead of fitting (default: fit in memory)")
     parser.add_argument("--dev", type=Path, help="squad2-tune folder: also report on its dev articles")
+    parser.add_argument("--news", type=Path, nargs="*", default=[],
+                        help="question files (JSON Lines) on news reports, each beside its report (*.md or *.txt); "
+                             "or QUESTIONS=REPORT")
     parser.add_argument("--exclude", default=",".join(SHARED_WITH_SQUAD2), help="article numbers never fitted on")
     for name, value in DEFAULTS.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     parser.add_argument("--fixed", action="store_true", help="use --scale/--power as given, no validation search")
+    parser.add_argument("--embeddings", action="store_true",
+                        help="also distil static-embedding neighbours (wordllama, training extra) into the table")
     args = parser.parse_args(argv)
     params = {name: getattr(args, name) for name in DEFAULTS} | {"fixed": args.fixed}
     exclude = [e for e in args.exclude.split(",") if e]
+    tables: dict[str, Paraphraser] = {}
     if args.table:
-        paraphraser = load_paraphraser(args.table)
-        names = paraphraser.metadata.get("test_articles", [])
+        tables["table"] = load_paraphraser(args.table)
+        names = tables["table"].metadata.get("test_articles", [])
         test = read_pool(args.squad, keep=lambda doc: _article_number(doc) in names)
     else:
-        rows, metadata, _, test = fit(args.squad, params, exclude)
+        embed = load_wordllama().embed if args.embeddings else None
+        rows, metadata, learned, test = fit(args.squad, params, exclude, embed)
         if args.out:
             save_table(args.out, rows, metadata)
             print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, {len(rows)} question stems)")
-        paraphraser = paraphraser_from_rows(rows, metadata)
+        tables["learned"] = paraphraser_from_rows(learned, metadata)
+        if rows is not learned:
+            tables["learned+emb"] = paraphraser_from_rows(rows, metadata)
     if args.evaluate:
-        report(paraphraser, test, args.dev)
+        pools = [("squad1-train test articles", test)]
+        if args.dev is not None:
+            pools.append(("squad2-tune dev articles", read_pool(args.dev, keep=lambda doc: doc.startswith("dev-"))))
+        if args.news:
+            pools.append(("news reports", [read_news(spec) for spec in args.news]))
+        report(tables, pools)
     return 0
 
 
-def report(paraphraser: Paraphraser, test: list[Article], dev: Path | None) -> None:
-    """Print ranking and candidate-recall numbers on the test articles (and the dev pool)."""
-    pools = [("squad1-train test articles", test)]
-    if dev is not None:
-        pools.append(("squad2-tune dev articles", read_pool(dev, keep=lambda doc: doc.startswith("dev-"))))
-    scorers: dict[str, Scorer] = {"exact": exact_scorer, "soft": soft_scorer(paraphraser)}
+def read_news(spec: Path) -> Article:
+    """A news report (front matter, then one paragraph a line) and its questions, as one article.
+
+    ``spec`` is a question file beside its report (same name, ``.md`` or ``.txt``), or ``QUESTIONS=REPORT``.
+    """
+    questions, _, report_path = str(spec).partition("=")
+    question_file = Path(questions)
+    if report_path:
+        document = Path(report_path)
+    else:
+        document = next(p for p in (question_file.with_suffix(".md"), question_file.with_suffix(".txt")) if p.exists())
+    lines = document.read_text(encoding="utf-8").split("\n")
+    if lines and lines[0].strip() == "---":
+        end = lines.index("---", 1)
+        lines = lines[end + 1 :]
+    paragraphs = [line for line in lines if line.strip()]
+    article = Article(document.name)
+    first, spans_of = [], []
+    for text in paragraphs:
+        spans = split_sentences(text)
+        first.append(len(article.sentence_stems))
+        spans_of.append(spans)
+        article.sentence_stems.extend(frozenset(content_stems(text[s:e])) for s, e in spans)
+    with open(question_file, encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            p = row.get("paragraph", 0) - 1
+            if not row.get("answerable") or not row.get("evidence") or not 0 <= p < len(paragraphs):
+                continue
+            at = paragraphs[p].find(row["evidence"])
+            if at < 0:
+                continue
+            gold = (at, at + len(row["evidence"]))
+            indices = [first[p] + i for i in range(len(spans_of[p]))]
+            evidence = {first[p] + i for i, span in enumerate(spans_of[p]) if _overlaps(span, gold)}
+            article.examples.append(Example(document.name, row["question"], content_stems(row["question"]), p,
+                                            indices, evidence))
+    return article
+
+
+def report(tables: dict[str, Paraphraser], pools: list[tuple[str, list[Article]]]) -> None:
+    """Print ranking (exact vs each table's soft coverage) and candidate-recall numbers for each pool."""
+    scorers: dict[str, Scorer] = {"exact": exact_scorer}
+    scorers.update({f"soft({name})": soft_scorer(table) for name, table in tables.items()})
     for label, articles in pools:
         n = sum(len(a.examples) for a in articles)
         print(f"== {label}: {len(articles)} articles, {n} answerable questions")
         for name, ranking in evaluate_ranking(articles, scorers).items():
-            print(f"  {name:6s} {ranking.row()}")
-        print(f"  recall {json.dumps(candidate_recall(articles, paraphraser))}")
+            print(f"  {name:18s} {ranking.row()}")
+        for name, table in tables.items():
+            print(f"  recall({name}) {json.dumps(candidate_recall(articles, table))}")
 
 
 if __name__ == "__main__":

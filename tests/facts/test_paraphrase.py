@@ -151,3 +151,40 @@ def test_soft_matching_ranks_evidence_no_worse_on_unseen_articles(shipped: Parap
     )
     assert result["soft"].paragraph_rr > result["exact"].paragraph_rr
     assert result["soft"].article_rr > result["exact"].article_rr
+
+
+def test_embedding_neighbours_threshold_and_merge() -> None:
+    from collections import Counter
+
+    vectors = {"death": [1.0, 0.1, 0.0], "dead": [0.95, 0.2, 0.0], "music": [0.0, 0.0, 1.0],
+               "birth": [0.0, 1.0, 0.1], "rare": [0.5, 0.5, 0.5]}
+    forms = {"death": Counter(death=5), "dead": Counter(dead=4), "music": Counter(music=9),
+             "birth": Counter(birth=3), "rare": Counter(rare=1)}
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return np.asarray([vectors[t] for t in texts])
+
+    neighbours = train_paraphrase.embedding_neighbours(forms, min_freq=2, k=2, embed=embed)
+    assert "rare" not in neighbours and all(t != "rare" for row in neighbours.values() for t, _ in row)
+    assert neighbours["death"][0][0] == "dead" and neighbours["death"][0][1] > 0.9
+    rows = train_paraphrase.rows_from_neighbours(neighbours, threshold=0.5, scale=1.0)
+    assert [t for t, _ in rows["death"]] == ["dead"]
+    assert "music" not in rows  # nothing near it
+    merged = train_paraphrase.merge_rows(rows, {"death": [("die", 0.9), ("dead", 0.1)]}, top_k=5)
+    assert [t for t, _ in merged["death"]] == ["dead", "die"]  # strongest first
+    assert dict(merged["death"])["dead"] == rows["death"][0][1] > 0.9  # the larger weight wins
+    assert train_paraphrase.merge_rows(rows, {"death": [("die", 0.9)]}, top_k=1)["death"] == rows["death"]
+
+
+def test_wordllama_loads_offline_from_its_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("wordllama", reason="wordllama is a training-only extra (pip install -e '.[train]')")
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("wordllama tried the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    model = train_paraphrase.load_wordllama()
+    vectors = model.embed(["died", "death", "banana"], norm=True)
+    assert vectors.shape == (3, 256)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
