@@ -2,9 +2,14 @@
 
 Questions use other words than the documents ("died" / "death", "author" / "wrote"). This module
 answers, offline and in microseconds, how strongly a question-side stem is associated with a
-document-side stem. The associations are learned from question / answer-sentence pairs (a
-translation-style table, fitted by :mod:`facts.train_paraphrase`) and shipped as a small data file
-in ``facts/data/`` that records what it was fitted on, when, and with which parameters.
+document-side stem. The table (fitted by :mod:`facts.train_paraphrase`, shipped as
+``facts/data/paraphrase.npz`` with what it was fitted on, when, and with which parameters) holds
+two kinds of pairs, each source's strongest ``top_k`` kept:
+
+- associations learned from question / answer-sentence pairs: stems that mark the answering
+  sentence when the question's own word is missing from it (the "lexical chasm" table);
+- nearest neighbours by static word embeddings (wordllama's 256-dim weights), distilled at fit
+  time, so nothing but numpy and this file is needed at run time.
 
 Stems are those of :func:`facts.analysis.text.stem` (Snowball English) of lower-case words that
 are not in :data:`facts.analysis.text.STOPWORDS`, the same terms the index stores.
@@ -17,6 +22,9 @@ API (stable; all methods are pure and cheap, the table is loaded once per proces
   document-side stems associated with a question-side stem, weights in (0, 1], strongest first,
   never the stem itself. For candidate retrieval: look the expanded stems up in the posting lists
   at the given (reduced) weight.
+- :meth:`Paraphraser.expand` ``(q_stems: Sequence[str], limit: int = 5, min_weight: float = 0.0)
+  -> dict[str, float]`` - a whole question's expansions merged (a stem's largest weight), without
+  the question's own stems: the extra terms to fetch candidates by.
 - :meth:`Paraphraser.term_similarity` ``(q_stem: str, f_stem: str) -> float`` in [0, 1]: 1 for
   identical stems, the table's weight for an associated pair, else 0. Directional: question side
   first, document side second.
@@ -119,6 +127,16 @@ class Paraphraser:
         if limit <= 0:
             return []
         return list(self._row(stem)[:limit])
+
+    def expand(self, q_stems: Sequence[str], limit: int = 5, min_weight: float = 0.0) -> dict[str, float]:
+        """Extra document stems for a question: each stem's expansions, largest weight kept, own stems left out."""
+        own = set(q_stems)
+        extra: dict[str, float] = {}
+        for q in q_stems:
+            for target, weight in self._row(q)[: max(0, limit)]:
+                if weight >= min_weight and target not in own and weight > extra.get(target, 0.0):
+                    extra[target] = weight
+        return extra
 
     def term_similarity(self, q_stem: str, f_stem: str) -> float:
         """How well document stem ``f_stem`` stands for question stem ``q_stem``: 1 if identical, else 0..1."""

@@ -531,11 +531,12 @@ def fit(
                 best = (key, trial, rows)
     assert best is not None
     key, chosen, rows = best
-    learned = rows
+    variants = {"learned": rows}
     embedding_note = None
     if embed is not None:
         forms = surface_words(squad, fit_names, (ex.question for a in fit_articles for ex in a.examples))
         neighbours = embedding_neighbours(forms, params["min_freq"], params["top_k"], embed)
+        learned = rows
         for threshold in (0.2, 0.3, 0.4, 0.5):
             for scale in (0.5, 1.0, 1.5):
                 trial = merge_rows(learned, rows_from_neighbours(neighbours, threshold, scale), top_k=params["top_k"])
@@ -546,6 +547,10 @@ def fit(
                     chosen = {**chosen, "embedding_threshold": threshold, "embedding_scale": scale}
         embedding_note = {"model": EMBEDDING_MODEL, "vocabulary": len(neighbours),
                           "used": "embedding_threshold" in chosen}
+        if "embedding_threshold" in chosen:
+            variants["embeddings"] = rows_from_neighbours(
+                neighbours, chosen["embedding_threshold"], chosen["embedding_scale"])
+            variants["learned+embeddings"] = rows
     metadata = {
         "fitted_on": f"squad1-train articles minus {len(exclude)} shared with squad2-tune; "
                      f"{len(fit_names)} fit, {len(val_names)} validation (scale/power), {len(test_names)} test",
@@ -559,7 +564,7 @@ def fit(
         "method": "paragraph-contrastive association of missing question stems with evidence stems",
         "embeddings": embedding_note,
     }
-    return rows, metadata, learned, test
+    return rows, metadata, variants, test
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -588,13 +593,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         test = read_pool(args.squad, keep=lambda doc: _article_number(doc) in names)
     else:
         embed = load_wordllama().embed if args.embeddings else None
-        rows, metadata, learned, test = fit(args.squad, params, exclude, embed)
+        rows, metadata, variants, test = fit(args.squad, params, exclude, embed)
         if args.out:
             save_table(args.out, rows, metadata)
             print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes, {len(rows)} question stems)")
-        tables["learned"] = paraphraser_from_rows(learned, metadata)
-        if rows is not learned:
-            tables["learned+emb"] = paraphraser_from_rows(rows, metadata)
+        tables = {name: paraphraser_from_rows(variant, metadata) for name, variant in variants.items()}
     if args.evaluate:
         pools = [("squad1-train test articles", test)]
         if args.dev is not None:

@@ -72,6 +72,17 @@ def test_similarity_and_alignment_agree_with_the_table(shipped: Paraphraser) -> 
     assert soft_coverage(shipped, [], {target}, idf) == 0.0
 
 
+def test_expand_merges_a_questions_expansions(tmp_path: Path) -> None:
+    save_table(tmp_path / "t.npz", {"die": [("death", 0.8), ("kill", 0.4), ("war", 0.2)],
+                                    "battl": [("war", 0.6), ("die", 0.5)]}, {})
+    table = Paraphraser.from_file(tmp_path / "t.npz")
+    assert table.expand(["die", "battl"]) == pytest.approx({"death": 0.8, "kill": 0.4, "war": 0.6})
+    assert table.expand(["die"], limit=1) == pytest.approx({"death": 0.8})
+    assert table.expand(["die", "battl"], min_weight=0.5) == pytest.approx({"death": 0.8, "war": 0.6})
+    assert table.expand(["die"], limit=0) == {}
+    assert table.expand([]) == {}
+
+
 def test_save_table_rejects_self_pairs_and_bad_weights(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="bad pair"):
         save_table(tmp_path / "t.npz", {"die": [("die", 0.5)]}, {})
