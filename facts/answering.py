@@ -6,7 +6,7 @@ from datetime import date
 
 from facts.analysis.dates import find_date_answer
 from facts.analysis.entities import find_quantities
-from facts.analysis.text import stem, word_positions
+from facts.analysis.text import STOPWORDS, stem, word_positions, words
 from facts.matching import LOCATIVE_PHRASE, Scored
 from facts.models import Answer, Fact
 from facts.question import Question
@@ -44,6 +44,12 @@ def _entity_spans(fact: Fact, kinds: frozenset[str], question: Question) -> list
     return spans
 
 
+def _says_more(question: Question, name: str) -> bool:
+    """A speaker answers "who" unless the question holds every word of it: "Ukraine's defense
+    intelligence agency" answers "which Ukrainian agency ..." although both name Ukraine."""
+    return not {stem(w) for w in words(name) if w not in STOPWORDS} <= question.asked_terms
+
+
 def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     """Offsets in ``fact.text`` of the short answer (a date, a name, a number, a place), when one fits."""
     text = fact.text
@@ -63,7 +69,7 @@ def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     if not wanted:
         return None
     span = _closest(_entity_spans(fact, wanted, question), anchors)
-    if span is None and question.kind == "who" and fact.speaker and not question.mentions(fact.speaker):
+    if span is None and question.kind == "who" and fact.speaker and _says_more(question, fact.speaker):
         start = text.find(fact.speaker)
         if start >= 0:
             span = (start, start + len(fact.speaker))

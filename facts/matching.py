@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, utils
 from facts.analysis.aliases import AliasTable, is_concept_key
 from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTH_STEMS, WEEKDAY_NAMES, alternation
 from facts.analysis.text import stem, words
+from facts.paraphrase import load_paraphraser
 from facts.postings import CONTEXT_CREDIT, DEFAULT_BUDGET, Accumulator, Hits
 from facts.question import Concept, Question, analyse_question
 from facts.repository import candidate_rows
@@ -30,6 +31,8 @@ DATE_MISMATCH_FACTOR = 0.5
 LEAD_PARAGRAPHS = 2
 LEAD_BONUS = 0.01
 RELATED_FORM_CREDIT = 0.6  # "extended" vs "extension": same root, different stem
+PARAPHRASE_COVERAGE = True
+"""A concept the fact holds only as a paraphrase (facts.paraphrase) counts at the pair's learned strength."""
 NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
 WEAK_FIT = 0.85
 NEAR_FIT = 0.85
@@ -127,6 +130,8 @@ class MatchParts:
     dates_agree: bool = True
     similarity: float = 0.0
     retrieval_rank: int = 0
+    paraphrase: float = 0.0
+    """Weight of the concepts the fact lacks but holds a learned paraphrase of, times that paraphrase's strength."""
 
 
 def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
@@ -286,6 +291,10 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
     related = _related_terms(question, candidates)
     # Each concept's alternatives as sets: "covered" is then a C-level subset test per alternative.
     needs = [[frozenset(alt) for alt in c.alternatives] for c in question.concepts]
+    # Each concept's one-word stems, for the learned paraphrase table (alias keys are not words).
+    plain = [[alt[0] for alt in c.alternatives if len(alt) == 1 and not is_concept_key(alt[0])]
+             for c in question.concepts]
+    paraphraser = load_paraphraser()
     scored = []
     for position, cand in enumerate(candidates):
         got = 0.0
@@ -293,10 +302,12 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         missing_proper = 0
         parts = MatchParts(retrieval_rank=position)
         terms, context_terms = cand.terms, cand.context_terms
-        for concept, weight, forms, alts in zip(question.concepts, weights, related, needs, strict=True):
+        for concept, weight, forms, alts, singles in zip(question.concepts, weights, related, needs, plain,
+                                                         strict=True):
             parts.proper_total += concept.proper
             if not concept.proper:
                 parts.common_total += weight
+            credit = 0.0  # what the sentence's neighbours give, for a concept the sentence lacks
             if any(alt <= terms for alt in alts):
                 got += weight
                 parts.own += weight
@@ -304,23 +315,33 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
                     parts.common_own += weight
                 parts.proper_matched += concept.proper
                 matched.append(concept)
-            elif any(alt <= context_terms for alt in alts):
-                got += CONTEXT_CREDIT * weight
+                continue
+            if any(alt <= context_terms for alt in alts):
+                credit = CONTEXT_CREDIT
                 parts.context += weight
             elif forms and not forms.isdisjoint(cand.terms):
                 got += RELATED_FORM_CREDIT * weight
                 parts.related += weight
                 parts.proper_matched += concept.proper
                 matched.append(concept)
+                continue
             else:
                 parts.missing_top = max(parts.missing_top, weight)
                 if concept.proper:
                     missing_proper += 1
+            if singles and not concept.proper:
+                # Another word for it in the sentence counts at the learned strength of the pair.
+                similar = max(paraphraser.alignment(singles, terms), default=0.0)
+                parts.paraphrase += weight * similar
+                if PARAPHRASE_COVERAGE:
+                    credit = max(credit, similar)
+            got += credit * weight
         coverage = got / total
         parts.own /= total
         parts.context /= total
         parts.related /= total
         parts.missing_top /= total
+        parts.paraphrase /= total
         parts.missing_proper = missing_proper
         fit = type_fit(question, cand)
         confidence = coverage * fit * (MISSING_PROPER_FACTOR**missing_proper)

@@ -357,9 +357,10 @@ def report(sets: dict[str, list[Trace]], fitted: dict[str, list[Outcome]] | None
                   HEADER]
         if fitted and name in fitted:
             lines.append(format_row("factbot, fitted selector", figures(fitted[name], threshold or 0.5)))
-        lines.append(format_row("factbot before (hand-set)", figures(hand_outcomes(traces), HAND_SET_THRESHOLD)))
-        lines.append(format_row("SQLite FTS5 bm25", figures(baseline_outcomes(traces, "fts"), None, False)))
-        lines.append(format_row("rapidfuzz brute force", figures(baseline_outcomes(traces, "fuzz"), None, False)))
+        lines.append(format_row("factbot, hand-set scorer", figures(hand_outcomes(traces), HAND_SET_THRESHOLD)))
+        if any(t.fts_score or t.fuzz_score for t in traces):
+            lines.append(format_row("SQLite FTS5 bm25", figures(baseline_outcomes(traces, "fts"), None, False)))
+            lines.append(format_row("rapidfuzz brute force", figures(baseline_outcomes(traces, "fuzz"), None, False)))
     if fitted:
         for name, outcomes in fitted.items():
             f = figures(outcomes, threshold or 0.5)
@@ -374,13 +375,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m facts.quality", description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=REPO / ".quality", help="where databases are built and kept")
     parser.add_argument("--sets", default="squad2,dev,heldout")
+    parser.add_argument("--no-baselines", action="store_true", help="skip FTS5 and rapidfuzz (faster)")
     args = parser.parse_args(argv)
     shared = shared_dir()
     args.work.mkdir(parents=True, exist_ok=True)
     wanted = args.sets.split(",")
     sets: dict[str, list[Trace]] = {}
     if "squad2" in wanted:
-        sets["squad2-tune (19 articles, one database)"] = squad2_traces(args.work, shared)
+        sets["squad2-tune (19 articles, one database)"] = squad2_traces(args.work, shared, not args.no_baselines)
     if "dev" in wanted:
         sets["seed dev (bundled report)"] = dev_traces(args.work, shared)
     if "heldout" in wanted:

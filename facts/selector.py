@@ -12,9 +12,11 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 
 import numpy as np
 
+from facts.analysis.text import QUESTION_WORDS, STOPWORDS, stem, words
 from facts.matching import _DATE_EXPRESSION, _DATE_WORD, _NUMBER, NO_FIT, Scored
 from facts.question import Question
 
@@ -30,6 +32,7 @@ FEATURES = (
     "log_length", "log_concepts", "unknown_share", "coverage_gap", "is_best", "log_coverage_rank",
     "fresh_date", "fresh_number", "fresh_person", "fresh_org", "fresh_place", "fresh_wanted",
     "hand_confidence", "rank_score", "log_hand_position", "coverage_lead", "log_candidates",
+    "paraphrase", "soft_coverage", "bigram_share", "compactness", "log_matched_words",
     *(f"kind_{k}" for k in KINDS),
     *(f"fit_full_x_{k}" for k in ("when", "who", "where", "how-many", "which", "what")),
     *(f"common_own_x_{k}" for k in ("when", "who", "where", "how-many", "which", "what")),
@@ -44,6 +47,24 @@ def _fresh_number(question: Question, text: str) -> bool:
     undated = _DATE_EXPRESSION.sub(" ", text)
     asked = {c.label for c in question.concepts}
     return any(m.group().lower() not in asked for m in _NUMBER.finditer(undated))
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of a text's content words, in order (no stopwords, no question words)."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in QUESTION_WORDS]
+
+
+def order_features(question_stems: list[str], fact_stems: list[str]) -> tuple[float, float, float]:
+    """(share of the question's word pairs the fact holds in order, how tightly the fact's matched
+    words sit together, log of how many distinct question words it holds)."""
+    asked = set(question_stems)
+    pairs = set(pairwise(question_stems))
+    found = set(pairwise(fact_stems))
+    bigram_share = len(pairs & found) / len(pairs) if pairs else 0.0
+    positions = [i for i, t in enumerate(fact_stems) if t in asked]
+    distinct = len({fact_stems[i] for i in positions})
+    compactness = distinct / (positions[-1] - positions[0] + 1) if distinct >= 2 else 0.0
+    return bigram_share, compactness, math.log1p(distinct)
 
 
 def question_features(question: Question, unknown_share: float) -> dict[str, float]:
@@ -63,6 +84,7 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
     order = sorted(range(len(ranked)), key=lambda i: -ranked[i].coverage)
     coverage_rank = {i: r for r, i in enumerate(order)}
     kind = question.kind
+    question_stems = content_stems(question.text)
     rows = []
     for i, s in enumerate(ranked):
         parts = s.parts
@@ -78,6 +100,7 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
         wanted = {"when": fresh_date, "how-many": fresh_number, "who": fresh_person or fresh_org,
                   "where": fresh_place, "which": fresh_person or fresh_org or fresh_place,
                   "name": fresh_person or fresh_org}.get(kind, True)
+        bigram_share, compactness, log_matched = order_features(question_stems, content_stems(text))
         common_share = parts.common_own / parts.common_total if parts.common_total else 1.0
         row = dict(base)
         row.update(
@@ -94,6 +117,8 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
             fresh_place=float(fresh_place), fresh_wanted=float(wanted),
             hand_confidence=s.confidence, rank_score=s.rank_score, log_hand_position=math.log1p(i),
             coverage_lead=s.coverage - (second if s.coverage >= best else best), log_candidates=log_candidates,
+            paraphrase=parts.paraphrase, soft_coverage=parts.own + parts.related + parts.paraphrase,
+            bigram_share=bigram_share, compactness=compactness, log_matched_words=log_matched,
         )
         for k in ("when", "who", "where", "how-many", "which", "what"):
             row[f"fit_full_x_{k}"] = row["fit_full"] * (kind == k)
@@ -143,8 +168,8 @@ class Trees:
 
 @dataclass(frozen=True)
 class AnswerModel:
-    """A re-ranker over :data:`FEATURES` (logistic, or boosted trees added to it) plus a Platt
-    calibration of the chosen answer."""
+    """A re-ranker over :data:`FEATURES` (logistic, or ranking trees with the logistic part kept for
+    the confidence) plus a Platt calibration of the chosen answer."""
 
     features: tuple[str, ...]
     mean: np.ndarray
@@ -152,25 +177,27 @@ class AnswerModel:
     weights: np.ndarray
     bias: float
     calibration: tuple[float, float, float]
-    """(a, b, c): confidence = sigmoid(a * score + b * lead over the next + c)."""
+    """(a, b, c): confidence = sigmoid(a * log-odds + b * order score's lead over the next + c)."""
     threshold: float
     meta: dict
     trees: Trees | None = None
 
     def logits(self, rows: np.ndarray) -> np.ndarray:
-        """Raw re-ranking scores (log-odds that each candidate is a right answer)."""
-        if self.trees is not None:
-            return self.trees.predict(rows) + self.bias
+        """The logistic part: log-odds that each candidate is a right answer."""
         return ((rows - self.mean) / self.scale) @ self.weights + self.bias
 
-    def confidences(self, logits: np.ndarray) -> np.ndarray:
-        """Calibrated probability per candidate: its score and its lead over the best other one."""
-        if len(logits) == 0:
-            return logits
-        order = np.sort(logits)
-        best, second = order[-1], (order[-2] if len(order) > 1 else order[-1] - 10.0)
-        others = np.where(logits >= best, second, best)
-        margin = np.minimum(logits - others, 10.0)
+    def order_scores(self, rows: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        """What candidates are ordered by: the ranking trees when there are some, else the log-odds."""
+        return self.trees.predict(rows) if self.trees is not None else logits
+
+    def confidences(self, order: np.ndarray, logits: np.ndarray) -> np.ndarray:
+        """Calibrated probability per candidate: its log-odds and its order score's lead over the best other."""
+        if len(order) == 0:
+            return order
+        ranked = np.sort(order)
+        best, second = ranked[-1], (ranked[-2] if len(ranked) > 1 else ranked[-1] - 10.0)
+        others = np.where(order >= best, second, best)
+        margin = np.minimum(order - others, 10.0)
         a, b, c = self.calibration
         return 1.0 / (1.0 + np.exp(-(a * logits + b * margin + c)))
 
@@ -206,9 +233,11 @@ def select(question: Question, ranked: list[Scored], unknown_share: float, model
     """Re-rank candidates by the model; each one's confidence becomes its calibrated probability."""
     if not ranked:
         return ranked
-    logits = model.logits(candidate_rows(question, ranked, unknown_share))
-    confidences = model.confidences(logits)
+    rows = candidate_rows(question, ranked, unknown_share)
+    logits = model.logits(rows)
+    order_scores = model.order_scores(rows, logits)
+    confidences = model.confidences(order_scores, logits)
     for s, confidence in zip(ranked, confidences, strict=True):
         s.confidence = float(confidence)
-    order = np.argsort(-logits, kind="stable")
+    order = np.argsort(-order_scores, kind="stable")
     return [ranked[i] for i in order]

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facts import quality
+from facts import matching, quality
 from facts.quality import Outcome, Trace
 from facts.selector import FEATURES, MODEL_FILE, AnswerModel, Trees
 
@@ -70,7 +70,8 @@ def fit_ranker(traces: list[Trace]) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 
 
 TREE_PARAMS = {
-    "objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "max_depth": 5, "min_data_in_leaf": 100,
+    "objective": "lambdarank", "lambdarank_truncation_level": 10, "learning_rate": 0.05, "num_leaves": 15,
+    "max_depth": 5, "min_data_in_leaf": 100,
     "lambda_l2": 1.0, "feature_fraction": 1.0, "bagging_fraction": 1.0, "seed": 9, "deterministic": True,
     "force_row_wise": True, "num_threads": 2, "verbose": -1,
 }
@@ -78,12 +79,16 @@ TREE_ROUNDS = 200
 
 
 def fit_trees(traces: list[Trace]) -> Trees:
-    """A LightGBM ensemble (the optional ``train`` extra) converted to :class:`Trees` for numpy inference."""
+    """A LightGBM ranking ensemble (the optional ``train`` extra) converted to :class:`Trees` for numpy
+    inference. It learns to order each question's candidates (LambdaRank over the questions that have
+    a right candidate); how far to trust the top one is the calibration's job."""
     import lightgbm  # training only: not a run-time dependency
 
-    rows = np.vstack([t.rows for t in traces if len(t.rows)])
-    labels = np.concatenate([t.labels for t in traces if len(t.rows)]).astype(float)
-    booster = lightgbm.train(TREE_PARAMS, lightgbm.Dataset(rows, labels), num_boost_round=TREE_ROUNDS)
+    ranked = [t for t in traces if len(t.rows) and t.labels.any()]
+    rows = np.vstack([t.rows for t in ranked])
+    labels = np.concatenate([t.labels for t in ranked]).astype(int)
+    data = lightgbm.Dataset(rows, labels, group=[len(t.rows) for t in ranked])
+    booster = lightgbm.train(TREE_PARAMS, data, num_boost_round=TREE_ROUNDS)
     dumped = booster.dump_model()["tree_info"]
     trees = []
     for info in dumped:
@@ -111,13 +116,14 @@ def fit_trees(traces: list[Trace]) -> Trees:
 
 
 def top_choice(model: AnswerModel, trace: Trace) -> tuple[float, float, bool]:
-    """(top logit, its lead over the next, whether it is right) for one question; no candidates: abstain."""
+    """(log-odds of the top candidate, its order score's lead over the next, whether it is right)."""
     if not len(trace.rows):
         return -10.0, 10.0, False
     logits = model.logits(trace.rows)
-    best = int(np.argmax(logits))
-    second = np.partition(logits, -2)[-2] if len(logits) > 1 else logits[best] - 10.0
-    return float(logits[best]), float(min(logits[best] - second, 10.0)), bool(trace.labels[best])
+    order = model.order_scores(trace.rows, logits)
+    best = int(np.argmax(order))
+    second = np.partition(order, -2)[-2] if len(order) > 1 else order[best] - 10.0
+    return float(logits[best]), float(min(order[best] - second, 10.0)), bool(trace.labels[best])
 
 
 def fit_calibration(model: AnswerModel, traces: list[Trace]) -> tuple[float, float, float]:
@@ -134,8 +140,6 @@ def fit_model(training: list[Trace], calibrating: list[Trace], threshold: float 
     """Re-ranker on ``training``, calibration on ``calibrating`` (which needs unanswerable questions)."""
     mean, scale, weights, bias = fit_ranker(training)
     trees = fit_trees(training) if kind == "trees" else None
-    if trees is not None:
-        bias = 0.0
     model = AnswerModel(FEATURES, mean, scale, weights, bias, (1.0, 0.0, 0.0), threshold, meta or {}, trees)
     calibration = fit_calibration(model, calibrating)
     return AnswerModel(FEATURES, mean, scale, weights, bias, calibration, threshold, meta or {}, trees)
@@ -173,7 +177,7 @@ def _cached(work: Path, name: str, build) -> list[Trace]:
     ``build(baselines)``; the baselines' answers do not depend on the features, so an older trace
     file of the same set lends them and they are not recomputed.
     """
-    key = hashlib.sha1(json.dumps(FEATURES).encode()).hexdigest()[:10]
+    key = hashlib.sha1(json.dumps([FEATURES, matching.PARAPHRASE_COVERAGE]).encode()).hexdigest()[:10]
     path = work / f"traces-{name}-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
@@ -199,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", choices=("logistic", "trees"), default="logistic",
                         help="trees needs the optional 'train' extra (LightGBM)")
     parser.add_argument("--dry-run", action="store_true", help="report only; do not write the model file")
+    parser.add_argument("--install", action="store_true",
+                        help="write the model into the package (facts/data), making it the engine's scorer; "
+                             "without it the model goes to the work folder")
     args = parser.parse_args(argv)
     shared = quality.shared_dir()
     if not (shared / "eval" / "squad2-tune").is_dir():
@@ -241,9 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"default threshold {threshold} (held-out best balance {balance:.1%})")
     print(quality.report(sets, fitted, threshold))
     if not args.dry_run:
-        path = Path(__file__).resolve().parent / MODEL_FILE
+        path = Path(__file__).resolve().parent / MODEL_FILE if args.install else args.work / "answer_model.json"
         path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {path.relative_to(quality.REPO)}", file=sys.stderr)
+        print(f"wrote {path}", file=sys.stderr)
     return 0
 
 
