@@ -361,12 +361,13 @@ def report(sets: dict[str, list[Trace]], fitted: dict[str, list[Outcome]] | None
         if any(t.fts_score or t.fuzz_score for t in traces):
             lines.append(format_row("SQLite FTS5 bm25", figures(baseline_outcomes(traces, "fts"), None, False)))
             lines.append(format_row("rapidfuzz brute force", figures(baseline_outcomes(traces, "fuzz"), None, False)))
-    if fitted:
-        for name, outcomes in fitted.items():
-            f = figures(outcomes, threshold or 0.5)
-            lines += [f"\nReliability, fitted selector, {name}: ECE {f.ece:.3f}", "",
-                      "| confidence | questions | mean confidence | share right |", "|---|---|---|---|"]
-            lines += [f"| {b} | {n} | {c:.2f} | {r:.2f} |" for b, n, c, r in f.reliability]
+    tables = [(f"hand-set scorer, {name}", hand_outcomes(traces), HAND_SET_THRESHOLD) for name, traces in sets.items()]
+    tables += [(f"fitted selector, {name}", outcomes, threshold or 0.5) for name, outcomes in (fitted or {}).items()]
+    for title, outcomes, cut in tables:
+        f = figures(outcomes, cut)
+        lines += [f"\nReliability, {title}: ECE {f.ece:.3f}", "",
+                  "| confidence | questions | mean confidence | share right |", "|---|---|---|---|"]
+        lines += [f"| {b} | {n} | {c:.2f} | {r:.2f} |" for b, n, c, r in f.reliability]
     return "\n".join(lines)
 
 
