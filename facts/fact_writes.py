@@ -9,7 +9,8 @@ cached view of the counts (:class:`facts.vocabulary.Vocabulary`) is told afterwa
 anywhere rolls all of it back: rows, postings, counts and counters.
 
 A fact is *live* while its status is ``active``; only live facts count in the term statistics.
-Postings are only ever appended (see :mod:`facts.postings`).
+New facts' postings are appended; a re-worded fact's terms are rewritten (see :mod:`facts.postings`),
+so the index always equals one rebuilt from the facts table.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from facts.models import SHARED_SCOPE
-from facts.postings import add_postings
+from facts.postings import add_postings, rewrite_terms
 from facts.postings import rebuild as rebuild_postings
-from facts.vocabulary import apply_counts, counter_key
+from facts.vocabulary import apply_counts
 
 LIVE = "active"
-_INDEXED = ("terms", "context_terms", "status")
 
 
 def _split(value: str | None) -> list[str]:
@@ -42,7 +42,11 @@ class FactWrites:
         self._db = db
         self._terms: dict[int, Counter[str]] = {}
         self._facts: Counter[int] = Counter()
-        self._postings: list[tuple[int, list[str], list[str]]] = []
+        self._postings: dict[int, tuple[list[str], list[str]]] = {}
+        """Entries of facts inserted in this unit, by id (in insertion order: ascending ids)."""
+        self._reworded: dict[int, tuple[list[str], list[str]]] = {}
+        """New terms of existing facts re-worded in this unit."""
+        self._old_terms: set[str] = set()
 
     # -- what the index must learn ----------------------------------------------------------
     def _count(self, scope: int, terms: Iterable[str], sign: int) -> None:
@@ -57,22 +61,30 @@ class FactWrites:
 
     def flush(self) -> None:
         """Write the collected postings and counts (inside the transaction; :func:`writing` calls it)."""
-        add_postings(self._db.conn, self._postings)
+        # Counts first, then postings: each step's working memory is freed before the next (peak RSS of a bulk ingest).
         for scope in sorted(set(self._terms) | set(self._facts)):
             apply_counts(self._db, scope, self._terms.get(scope, Counter()), self._facts.get(scope, 0))
         self._terms.clear()
         self._facts.clear()
-        self._postings = []
+        add_postings(self._db.conn, ((fact_id, own, context) for fact_id, (own, context) in self._postings.items()))
+        if self._reworded:
+            rewrite_terms(self._db.conn, self._reworded, self._old_terms)
+        self._postings = {}
+        self._reworded = {}
+        self._old_terms = set()
 
     # -- rows ----------------------------------------------------------------------------------
-    def insert(self, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    def insert(self, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               term_lists: Sequence[tuple[list[str], list[str]]] | None = None) -> list[int]:
         """Insert fact rows (values in ``columns`` order; ids are assigned when ``id`` is not a column).
 
-        ``columns`` must name ``scope``, ``terms`` and ``status``. Returns the new ids in order.
+        ``columns`` must name ``scope``, ``terms`` and ``status``. ``term_lists``: each row's (terms,
+        context terms) as lists when the caller has them (a bulk ingest: no second copy is made).
+        Returns the new ids in order.
         """
         columns = list(columns)
         if "id" not in columns:
-            first = int(self._db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+            first = self.next_fact_id()
             columns.insert(0, "id")
             rows = [(first + i, *row) for i, row in enumerate(rows)]
         at = {name: columns.index(name) for name in ("id", "scope", "terms", "status")}
@@ -81,9 +93,13 @@ class FactWrites:
             f"insert into facts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})", rows
         )
         ids = [row[at["id"]] for row in rows]
-        for row in rows:
-            own = _split(row[at["terms"]])
-            self._postings.append((row[at["id"]], own, _split(row[context_at]) if context_at is not None else []))
+        for i, row in enumerate(rows):
+            if term_lists is not None:
+                own, context = term_lists[i]
+            else:
+                own = _split(row[at["terms"]])
+                context = _split(row[context_at]) if context_at is not None else []
+            self._postings[row[at["id"]]] = (own, context)
             if row[at["status"]] == LIVE:
                 counts = self._terms.get(row[at["scope"]])
                 if counts is None:
@@ -121,12 +137,39 @@ class FactWrites:
             new_terms = values.get("terms", terms)
             new_status = values.get("status", status)
             if reworded:
-                self._postings.append((fact_id, _split(new_terms), _split(values.get("context_terms", context_terms))))
+                entries = (_split(new_terms), _split(values.get("context_terms", context_terms)))
+                if fact_id in self._postings:  # inserted in this unit: its entries are not written yet
+                    self._postings[fact_id] = entries
+                else:
+                    self._reworded[fact_id] = entries
+                    self._old_terms.update(_split(terms), _split(context_terms))
             if status == LIVE:
                 self._count(scope, _split(terms), -1)
             if new_status == LIVE:
                 self._count(scope, _split(new_terms), 1)
         return len(before)
+
+    def next_fact_id(self) -> int:
+        """The id the next inserted fact gets (for callers that number a batch themselves)."""
+        return int(self._db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+
+    # -- documents and history (written in the same transaction) ---------------------------------
+    def add_document(self, values: dict[str, Any]) -> int:
+        """Insert a document row (column -> value); returns its id."""
+        return int(self._db["documents"].insert(values).last_pk)
+
+    def update_document(self, document_id: int, values: dict[str, Any]) -> None:
+        """Set ``values`` on a document row (its status, what superseded it)."""
+        names = list(values)
+        self._db.execute(f"update documents set {', '.join(f'[{n}] = ?' for n in names)} where id = ?",
+                         [*values.values(), document_id])
+
+    def record(self, entries: Iterable[dict[str, Any]]) -> int | None:
+        """Append entries to the facts' history (fact_id, action, actor, scope, reason, before, after, at);
+        returns the last entry's id."""
+        table = self._db["fact_history"]
+        table.insert_all(entries)
+        return table.last_pk
 
     def rebuild(self) -> None:
         """Recount every scope and re-index every fact from the ``facts`` table (after an import)."""
@@ -152,8 +195,3 @@ def writing(db: Database) -> Iterator[FactWrites]:
         for listener in list(getattr(db, "write_listeners", ())):
             listener()
 
-
-def live_counter(db: Database, scope: int) -> int:
-    """The number of live facts the index counts for ``scope``."""
-    row = db.execute("select value from index_state where key = ?", [counter_key(scope)]).fetchone()
-    return int(row[0]) if row else 0

@@ -18,11 +18,12 @@ from facts.analysis.dates import resolve_sentence_dates
 from facts.analysis.entities import find_entities
 from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.sentences import split_sentences
+from facts.database import utc_now
 from facts.documents import DocumentMeta, decode_document, parse_document, split_paragraphs
 from facts.errors import IngestError
 from facts.fact_writes import FactWrites, writing
 from facts.models import IngestReport
-from facts.store import utc_now
+from facts.repository import current_document_with_content, current_documents_named, fact_ids_of_document
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 2000
@@ -195,10 +196,7 @@ _FACT_COLUMNS = (
 
 def already_ingested(db: Database, prepared: Prepared, scope: int) -> IngestReport | None:
     """The report for an unchanged document (same content already current in ``scope``), else None."""
-    same = db.execute(
-        "select id, title from documents where scope = ? and content_hash = ? and status = 'current'",
-        [scope, prepared.content_hash],
-    ).fetchone()
+    same = current_document_with_content(db.conn, scope, prepared.content_hash)
     if same:
         return IngestReport(document_id=same[0], title=same[1], facts_added=0, unchanged=True)
     return None
@@ -213,22 +211,18 @@ def store(db: Database, writes: FactWrites, prepared: Prepared, *, scope: int, a
     assert prepared.facts is not None and prepared.terms is not None and prepared.context_terms is not None
     meta, name = prepared.meta, prepared.name
     now = utc_now()
-    previous = db.execute(
-        "select id from documents where scope = ? and status = 'current' "
-        "and (name = ? or (url is not null and url = ?))",
-        [scope, name, meta.url],
-    ).fetchall()
-    doc_id = db["documents"].insert(
+    previous = current_documents_named(db.conn, scope, name, meta.url)
+    doc_id = writes.add_document(
         {
             "scope": scope, "name": name, "title": meta.title, "url": meta.url, "outlet": meta.outlet,
             "published": meta.published, "content_hash": prepared.content_hash, "status": "current",
             "ingested_at": now, "actor": actor,
         }
-    ).last_pk
-    superseded = sum(
-        _supersede(db, writes, old_id, doc_id, scope=scope, actor=actor, now=now) for (old_id,) in previous
     )
-    first_id = int(db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]) + 1
+    superseded = sum(
+        _supersede(db, writes, old_id, doc_id, scope=scope, actor=actor, now=now) for old_id in previous
+    )
+    first_id = writes.next_fact_id()
     rows = []
     total = len(prepared.facts)
     for count, (fact, terms, context_terms) in enumerate(
@@ -242,7 +236,7 @@ def store(db: Database, writes: FactWrites, prepared: Prepared, *, scope: int, a
         ))
         if progress and count % PROGRESS_EVERY == 0:
             progress(count, total)
-    writes.insert(_FACT_COLUMNS, rows)
+    writes.insert(_FACT_COLUMNS, rows, list(zip(prepared.terms, prepared.context_terms, strict=True)))
     return IngestReport(document_id=doc_id, title=meta.title, facts_added=total, facts_superseded=superseded)
 
 
@@ -306,11 +300,10 @@ def ingest_many(
 def _supersede(db: Database, writes: FactWrites, old_id: int, new_id: int, *, scope: int, actor: str,
                now: str) -> int:
     """Mark an older version of a document and its live facts as superseded (nothing is deleted)."""
-    db.execute("update documents set status = 'superseded', superseded_by = ? where id = ?", [new_id, old_id])
-    # Servers' overrides of the document's facts go with it.
-    live = [r[0] for r in db.execute("select id from facts where document_id = ? and status = 'active'", [old_id])]
+    writes.update_document(old_id, {"status": "superseded", "superseded_by": new_id})
+    live = fact_ids_of_document(db.conn, old_id, "active")  # servers' versions of its facts go with it
     writes.update(live, {"status": "superseded", "updated_at": now})
-    db["fact_history"].insert_all(
+    writes.record(
         {"fact_id": fid, "action": "superseded", "actor": actor, "scope": scope,
          "reason": f"document {new_id} replaces it",
          "before": None, "after": None, "at": now}

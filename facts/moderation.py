@@ -14,12 +14,21 @@ from facts.analysis.aliases import AliasTable
 from facts.analysis.dates import resolve_sentence_dates
 from facts.analysis.indexing import index_terms, join_terms
 from facts.analysis.text import clean, words
+from facts.database import utc_now
 from facts.errors import InvalidEdit, VersionConflict
 from facts.fact_writes import FactWrites, writing
 from facts.ingest import entities_of, speaker_of
 from facts.models import SHARED_SCOPE, ChangeResult, DocumentChange, Fact, HistoryEntry
-from facts.repository import load_facts, override_of, raw_fact
-from facts.store import utc_now
+from facts.repository import (
+    current_documents_named,
+    document_state,
+    fact_count_of_document,
+    fact_ids_of_document,
+    fact_row,
+    load_facts,
+    override_of,
+    raw_fact,
+)
 
 MAX_FACT_CHARS = 1000
 MAX_REASON_CHARS = 500
@@ -43,12 +52,10 @@ def _reason(reason: str | None, required: bool) -> str | None:
     return reason or None
 
 
-def _record(db: Database, fact_id: int, action: str, actor: str, scope: int, reason: str | None,
+def _record(writes: FactWrites, fact_id: int, action: str, actor: str, scope: int, reason: str | None,
             before: str | None, after: str | None, now: str) -> HistoryEntry:
-    entry_id = db["fact_history"].insert(
-        {"fact_id": fact_id, "action": action, "actor": actor, "scope": scope, "reason": reason,
-         "before": before, "after": after, "at": now}
-    ).last_pk
+    entry_id = writes.record([{"fact_id": fact_id, "action": action, "actor": actor, "scope": scope,
+                               "reason": reason, "before": before, "after": after, "at": now}])
     return HistoryEntry(entry_id, fact_id, action, actor, scope, reason, before, after, now)
 
 
@@ -80,8 +87,8 @@ def _target(db: Database, fact_id: int, scope: int) -> tuple[Fact, Fact | None]:
 
 def _conflict(db: Database, row_id: int, version: int, expected: int, actor: str, scope: int) -> VersionConflict:
     """Record a refused edit in its own transaction and return the error to raise."""
-    with db.atomic():
-        _record(db, row_id, "conflict", actor, scope, f"expected version {expected}, found {version}",
+    with writing(db) as writes:
+        _record(writes, row_id, "conflict", actor, scope, f"expected version {expected}, found {version}",
                 None, None, utc_now())
     return VersionConflict(
         f"Fact #{row_id} changed while you were editing it (now version {version}); read it again and retry."
@@ -89,9 +96,7 @@ def _conflict(db: Database, row_id: int, version: int, expected: int, actor: str
 
 
 def _make_override(db: Database, writes: FactWrites, shared: Fact, scope: int, now: str, status: str) -> int:
-    source_row = db.execute("select * from facts where id = ?", [shared.id]).fetchone()
-    columns = [d[0] for d in db.execute("select * from facts limit 0").description]
-    row = dict(zip(columns, source_row, strict=True))
+    row = fact_row(db.conn, shared.id)
     row.pop("id")
     row.update({"scope": scope, "overrides": shared.id, "status": status, "version": 1,
                 "created_at": now, "updated_at": now})
@@ -121,7 +126,7 @@ def edit_fact(db: Database, aliases: AliasTable, fact_id: int, text: str, *, act
             values = _analysed(text, current.context, current.source.published, aliases)
             values.update({"version": current.version + 1 if row else 2, "updated_at": now})
             writes.update([target_id], values)
-            entry = _record(db, target_id, "edit", actor, scope, reason_text, current.text, text, now)
+            entry = _record(writes, target_id, "edit", actor, scope, reason_text, current.text, text, now)
     if conflict is not None:
         raise _conflict(db, conflict[0], conflict[1], expected_version or 0, actor, scope)
     return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
@@ -143,7 +148,7 @@ def set_status(db: Database, fact_id: int, status: str, *, actor: str, scope: in
         else:
             target_id = row.id
             writes.update([target_id], {"status": status, "version": row.version + 1, "updated_at": now})
-        entry = _record(db, target_id, action, actor, scope, reason_text, current.status, status, now)
+        entry = _record(writes, target_id, action, actor, scope, reason_text, current.status, status, now)
     return ChangeResult(load_facts(db.conn, [target_id])[target_id], entry)
 
 
@@ -154,25 +159,23 @@ def add_fact(db: Database, aliases: AliasTable, text: str, *, source: str, actor
     source_note = check_text(source, "The source")[:300]
     now = utc_now()
     with writing(db) as writes:
-        doc = db.execute(
-            "select id from documents where scope = ? and name = ? and status = 'current'", [scope, MODERATOR_DOCUMENT]
-        ).fetchone()
-        if doc:
-            doc_id = doc[0]
+        notes = current_documents_named(db.conn, scope, MODERATOR_DOCUMENT, None)
+        if notes:
+            doc_id = notes[0]
         else:
-            doc_id = db["documents"].insert(
+            doc_id = writes.add_document(
                 {"scope": scope, "name": MODERATOR_DOCUMENT, "title": "Facts added by moderators", "url": None,
                  "outlet": None, "published": None, "content_hash": f"moderator-notes:{scope}", "status": "current",
                  "ingested_at": now, "actor": actor}
-            ).last_pk
-        paragraph = db.execute("select count(*) from facts where document_id = ?", [doc_id]).fetchone()[0] + 1
+            )
+        paragraph = fact_count_of_document(db.conn, doc_id) + 1
         values = _analysed(text, None, now[:10], aliases)
         values.update({"scope": scope, "document_id": doc_id, "paragraph": paragraph, "sentence": 1,
                        "start_offset": 0, "end_offset": len(text), "context_before": None, "context_after": None,
                        "context_terms": "", "status": "active", "version": 1, "note": source_note,
                        "created_at": now, "updated_at": now})
         fact_id = writes.insert_one(values)
-        entry = _record(db, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
+        entry = _record(writes, fact_id, "add", actor, scope, _reason(reason, required=False), None, text, now)
     return ChangeResult(load_facts(db.conn, [fact_id])[fact_id], entry)
 
 
@@ -192,7 +195,7 @@ def set_document_status(db: Database, document_id: int, retract: bool, *, actor:
     reason_text = _reason(reason, required=retract)
     now = utc_now()
     with writing(db) as writes:
-        row = db.execute("select scope, status, title from documents where id = ?", [document_id]).fetchone()
+        row = document_state(db.conn, document_id)
         if row is None or row[0] not in (SHARED_SCOPE, scope):
             raise InvalidEdit(f"There is no document #{document_id} here.")
         doc_scope, status, title = row
@@ -204,12 +207,10 @@ def set_document_status(db: Database, document_id: int, retract: bool, *, actor:
         if (status == "retracted") == retract:
             raise InvalidEdit(f"Document #{document_id} is already {'retracted' if retract else 'live'}.")
         before, after = ("active", WITHDRAWN) if retract else (WITHDRAWN, "active")
-        ids = [r[0] for r in db.execute("select id from facts where document_id = ? and status = ? order by id",
-                                        [document_id, before])]
+        ids = fact_ids_of_document(db.conn, document_id, before)
         writes.update(ids, {"status": after, "updated_at": now})
-        db.execute("update documents set status = ? where id = ?", ["retracted" if retract else "current",
-                                                                    document_id])
-        db["fact_history"].insert_all(
+        writes.update_document(document_id, {"status": "retracted" if retract else "current"})
+        writes.record(
             {"fact_id": fid, "action": action, "actor": actor, "scope": scope, "reason": reason_text,
              "before": before, "after": after, "at": now}
             for fid in ids

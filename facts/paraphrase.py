@@ -32,7 +32,8 @@ API (stable; all methods are pure and cheap, the table is loaded once per proces
   - for each question stem its best match among the fact's stems (word-to-word alignment; 1 when
   the fact holds the stem itself). A soft-coverage feature is then
   ``sum(idf_i * align_i) / sum(idf_i)``.
-- :func:`soft_coverage` ``(q_stems, f_stems, idf) -> float`` - that feature, for convenience.
+- :func:`soft_coverage` ``(paraphraser: Paraphraser, q_stems: Sequence[str], f_stems: Collection[str],
+  idf: Callable[[str], float]) -> float`` - that feature, for convenience.
 - :attr:`Paraphraser.metadata` - what the table was fitted on (articles, questions, date, parameters).
 """
 

@@ -20,10 +20,10 @@ from typing import Any, TextIO
 
 from sqlite_utils import Database
 
+from facts.database import utc_now
 from facts.errors import DataFileError
 from facts.fact_writes import writing
 from facts.migrations import LATEST_VERSION, current_version
-from facts.store import utc_now
 
 FORMAT = "factbot-export"
 # (record type, table, key columns for the stable order)

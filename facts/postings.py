@@ -2,14 +2,15 @@
 
 Each posting is one uint32, ``fact_id << 1 | own``: ``own`` is 1 when the term is in the fact's own
 sentence and 0 when only its neighbouring sentences or its document's title hold it. A term's
-postings are stored as a few segments (rows of ``postings``): every write (an ingest, an edit)
-appends one segment per term it touches, and a term with more than ``MAX_SEGMENTS`` segments has
-them merged into one. Nothing is ever rewritten in place, so a write costs what it adds.
+postings are stored as a few segments (rows of ``postings``): a write that adds facts (an
+ingest, a server's version of a fact) appends one segment per term it touches, and a term with
+more than ``MAX_SEGMENTS`` segments has them merged into one. New facts have the largest ids, so
+a term's segments, read in order, list its facts in id order, exactly as a rebuild would.
 
-Postings are never removed: a retracted, superseded or edited fact keeps its old entries, and
-the caller filters candidates through the visibility rules and re-scores them with the fact's
-current terms. So an edit is visible to the very next question, and a stale entry costs at most
-one wasted candidate.
+Re-wording a fact (an edit) rewrites the lists of the terms it gained or lost
+(:func:`rewrite_terms`), keeping them in id order; so the index always equals one rebuilt from
+the facts table. Retracted and superseded facts keep their entries: the caller filters
+candidates through the visibility rules, so those count from the very next question.
 
 Search reads the rarest terms first and stops at the list that would take it past ``budget``
 entries (that list only re-weights the facts found so far, when there are any), adding each
@@ -107,6 +108,31 @@ def merge_term(conn: sqlite3.Connection, term: str) -> None:
                  [len(merged) // 4, merged, term, rows[-1][0]])
 
 
+def rewrite_terms(conn: sqlite3.Connection, facts: dict[int, tuple[Iterable[str], Iterable[str]]],
+                  old_terms: Iterable[str]) -> None:
+    """Re-index re-worded ``facts`` (fact id -> (own terms, context terms)): every term they held before
+    (``old_terms``) or hold now gets its list rewritten as one segment, in id order, with their new entries."""
+    wanted: dict[str, dict[int, int]] = {}
+    for fact_id, (terms, context_terms) in facts.items():
+        own = set(terms)
+        for term in own:
+            wanted.setdefault(term, {})[fact_id] = fact_id << 1 | 1
+        for term in context_terms:
+            if term not in own:
+                wanted.setdefault(term, {})[fact_id] = fact_id << 1
+    edited = np.fromiter(facts, dtype=np.uint32, count=len(facts))
+    for term in sorted(set(old_terms) | set(wanted)):
+        rows = conn.execute("select ids from postings where term = ? order by seg", [term]).fetchall()
+        entries = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.uint32)
+        kept = entries[~np.isin(entries >> 1, edited)]
+        added = np.fromiter(wanted.get(term, {}).values(), dtype=np.uint32)
+        merged = np.sort(np.concatenate([kept, added])) if len(added) else kept
+        conn.execute("delete from postings where term = ?", [term])
+        if len(merged):
+            conn.execute("insert into postings (term, seg, n, ids) values (?, ?, ?, ?)",
+                         [term, next_segment(conn), len(merged), merged.astype(np.uint32).tobytes()])
+
+
 def rebuild(conn: sqlite3.Connection, batch: int = 50_000) -> None:
     """Rebuild the whole index from the ``facts`` table (after an import or a migration)."""
     conn.execute("delete from postings")
@@ -147,7 +173,6 @@ class Accumulator:
         self._fit(int(ids.max()) + 1)
         held = self.scores[ids] != 0
         raw, ids = raw[held], ids[held]
-        # A fact listed twice under one term still counts once, as in search's plain fancy add.
         self.scores[ids] += np.where(raw & 1, np.float32(weight), np.float32(weight * CONTEXT_CREDIT))
 
     def search(
@@ -205,7 +230,6 @@ class Accumulator:
             if len(fresh):
                 touched.append(fresh)
             gain = np.where(raw & 1, np.float32(weight), np.float32(weight * CONTEXT_CREDIT))
-            # A fact listed twice under one term (an edit re-added it) still counts once: plain fancy add.
             scores[ids] += gain
             loaded += len(raw)
         if not touched:
@@ -220,10 +244,7 @@ class Accumulator:
 
 
 def missing_entries(conn: sqlite3.Connection, limit: int = 10) -> list[str]:
-    """Up to ``limit`` (fact, term) pairs a fact's current terms need but the index lacks (empty: consistent).
-
-    The index may hold more (stale entries of edited facts); it must never hold less.
-    """
+    """Up to ``limit`` (fact, term) pairs a fact's current terms need but the index lacks (empty: consistent)."""
     present: dict[str, set[int]] = {}
     for term, blob in conn.execute("select term, ids from postings"):
         present.setdefault(term, set()).update(np.frombuffer(blob, dtype=np.uint32).tolist())

@@ -138,6 +138,51 @@ def history(conn: sqlite3.Connection, fact_id: int, scope: int) -> list[HistoryE
     return [HistoryEntry(*row) for row in rows]
 
 
+def current_document_with_content(conn: sqlite3.Connection, scope: int, content_hash: str
+                                  ) -> tuple[int, str] | None:
+    """(id, title) of the current document of ``scope`` with this content, if there is one."""
+    return conn.execute(
+        "select id, title from documents where scope = ? and content_hash = ? and status = 'current'",
+        [scope, content_hash],
+    ).fetchone()
+
+
+def current_documents_named(conn: sqlite3.Connection, scope: int, name: str, url: str | None) -> list[int]:
+    """Ids of the current documents of ``scope`` with this file name or this url (older versions of one)."""
+    return [r[0] for r in conn.execute(
+        "select id from documents where scope = ? and status = 'current' "
+        "and (name = ? or (url is not null and url = ?))",
+        [scope, name, url],
+    )]
+
+
+def document_state(conn: sqlite3.Connection, document_id: int) -> tuple[int, str, str] | None:
+    """(scope, status, title) of a document, or None."""
+    return conn.execute("select scope, status, title from documents where id = ?", [document_id]).fetchone()
+
+
+def fact_ids_of_document(conn: sqlite3.Connection, document_id: int, status: str) -> list[int]:
+    """Ids of a document's facts (servers' versions of them included) with this status."""
+    return [r[0] for r in conn.execute(
+        "select id from facts where document_id = ? and status = ? order by id", [document_id, status])]
+
+
+def fact_count_of_document(conn: sqlite3.Connection, document_id: int) -> int:
+    """How many fact rows a document has (in any state)."""
+    return int(conn.execute("select count(*) from facts where document_id = ?", [document_id]).fetchone()[0])
+
+
+def fact_row(conn: sqlite3.Connection, fact_id: int) -> dict[str, object]:
+    """Every column of one fact row, by name."""
+    cursor = conn.execute("select * from facts where id = ?", [fact_id])
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+
+def has_documents(conn: sqlite3.Connection) -> bool:
+    """True once any document was ingested (in any scope, in any state)."""
+    return conn.execute("select 1 from documents limit 1").fetchone() is not None
+
+
 def documents(conn: sqlite3.Connection, scope: int, *, include_retracted: bool = False) -> list[DocumentInfo]:
     """Current documents this scope sees, newest published first, with live fact counts.
 

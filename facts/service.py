@@ -17,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from facts import moderation, portability, repository
+from facts import feedback, moderation, portability, repository
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, storable, words
 from facts.answering import RANKED_TO_LOAD, compose
+from facts.database import BUSY_TIMEOUT_SECONDS, close_database, database_error, open_database
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
 from facts.matching import Scored, rank
@@ -37,7 +38,6 @@ from facts.models import (
 )
 from facts.postings import Accumulator
 from facts.question import Question
-from facts.store import BUSY_TIMEOUT_SECONDS, database_error, open_database, utc_now
 from facts.suggestions import suggestion_texts
 from facts.vocabulary import Vocabulary
 
@@ -144,10 +144,7 @@ class FactService:
             if self._closed:
                 return
             self._closed = True
-            try:
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                self.db.close()
+            close_database(self.db)
 
     # -- ingest ---------------------------------------------------------------------------------
     def ingest_path(
@@ -218,7 +215,7 @@ class FactService:
     def ensure_sample_corpus(self) -> IngestReport | None:
         """Ingest the bundled sample corpus when the database has no documents yet (the quick start only)."""
         with self._lock:
-            if self.db.execute("select 1 from documents limit 1").fetchone():
+            if repository.has_documents(self.db.conn):
                 return None
             return self.add_sample_corpus()
 
@@ -340,13 +337,7 @@ class FactService:
             raise InvalidEdit("The term and its meaning are the same words.")
         with self._lock:
             scope = _scope(guild_id)
-            with self.db.atomic():
-                self.db.execute(
-                    "insert into aliases (scope, term, means, actor, created_at) values (?, ?, ?, ?, ?) "
-                    "on conflict(scope, term) do update set means = excluded.means, actor = excluded.actor, "
-                    "created_at = excluded.created_at",
-                    [scope, " ".join(term_words), " ".join(means_words), actor, utc_now()],
-                )
+            feedback.save_alias(self.db, scope, " ".join(term_words), " ".join(means_words), actor)
             self._aliases.clear()
 
     # -- feedback and review --------------------------------------------------------------------
@@ -357,12 +348,8 @@ class FactService:
 
     def record_helpful(self, fact_id: int, *, guild_id: int | None) -> None:
         """Count a 'helpful' vote for a fact."""
-        with self._lock, self.db.atomic():
-            self.db.execute(
-                "insert into votes (fact_id, scope, helpful) values (?, ?, 1) "
-                "on conflict(fact_id, scope) do update set helpful = helpful + 1",
-                [_fact_id(fact_id), _scope(guild_id)],
-            )
+        with self._lock:
+            feedback.add_helpful_vote(self.db, _fact_id(fact_id), _scope(guild_id))
 
     def record_unanswered(self, question: str, *, guild_id: int | None, channel_id: int | None) -> ReviewItem:
         """Record a question the engine abstained on (no user ids are kept)."""
@@ -371,52 +358,28 @@ class FactService:
     def review_queue(self, *, guild_id: int | None, limit: int = 20) -> list[ReviewItem]:
         """Open review items for this scope, newest first."""
         with self._lock:
-            rows = self.db.execute(
-                "select id, kind, question, fact_id, scope, channel_id, created_at, status from review_items "
-                "where scope = ? and status = 'open' order by id desc limit ?",
-                [_scope(guild_id), max(1, min(int(limit), 100))],
-            ).fetchall()
-            return [ReviewItem(*row) for row in rows]
+            return feedback.open_review_items(self.db, _scope(guild_id), max(1, min(int(limit), 100)))
 
     def close_review(self, item_id: int, *, actor: str, guild_id: int | None) -> ReviewItem:
         """Mark a review item done."""
         if not 0 < int(item_id) <= MAX_ID:
             raise InvalidEdit(f"There is no review item #{item_id} here.")
-        with self._lock, self.db.atomic():
-            scope = _scope(guild_id)
-            row = self.db.execute(
-                "select id from review_items where id = ? and scope = ?", [int(item_id), scope]
-            ).fetchone()
-            if row is None:
+        with self._lock:
+            item = feedback.close_review_item(self.db, int(item_id), _scope(guild_id), actor)
+            if item is None:
                 raise InvalidEdit(f"There is no review item #{item_id} here.")
-            self.db.execute(
-                "update review_items set status = 'done', closed_by = ?, closed_at = ? where id = ?",
-                [actor, utc_now(), int(item_id)],
-            )
-            row = self.db.execute(
-                "select id, kind, question, fact_id, scope, channel_id, created_at, status from review_items "
-                "where id = ?", [int(item_id)],
-            ).fetchone()
-            return ReviewItem(*row)
+            return item
 
     # -- server settings ------------------------------------------------------------------------
     def set_auto_answer(self, channel_id: int, enabled: bool, *, guild_id: int, actor: str) -> None:
         """Turn unprompted answers on or off in a channel of a server."""
-        with self._lock, self.db.atomic():
-            self.db.execute(
-                "insert into auto_answer (scope, channel_id, enabled, actor, updated_at) values (?, ?, ?, ?, ?) "
-                "on conflict(scope, channel_id) do update set enabled = excluded.enabled, actor = excluded.actor, "
-                "updated_at = excluded.updated_at",
-                [_scope(guild_id), _channel_id(channel_id), int(bool(enabled)), actor, utc_now()],
-            )
+        with self._lock:
+            feedback.set_auto_answer(self.db, _scope(guild_id), _channel_id(channel_id), enabled, actor)
 
     def auto_answer_channels(self, *, guild_id: int) -> frozenset[int]:
         """Channels of a server where the bot answers unprompted (set by moderators)."""
         with self._lock:
-            rows = self.db.execute(
-                "select channel_id from auto_answer where scope = ? and enabled = 1", [_scope(guild_id)]
-            ).fetchall()
-            return frozenset(r[0] for r in rows)
+            return feedback.auto_answer_channels(self.db, _scope(guild_id))
 
     # -- keeping data ---------------------------------------------------------------------------
     def export_jsonl(self, out: TextIO) -> dict[str, int]:
@@ -441,10 +404,7 @@ class FactService:
         """The alias table for a scope: bundled groups, shared additions, then the server's own."""
         table = self._aliases.get(scope)
         if table is None:
-            rows = self.db.execute(
-                "select term, means from aliases where scope in (0, ?) order by scope, id", [scope]
-            ).fetchall()
-            table = bundled_alias_table((r[0], r[1]) for r in rows)
+            table = bundled_alias_table(feedback.alias_rows(self.db, scope))
             self._aliases[scope] = table
         return table
 
@@ -457,16 +417,11 @@ class FactService:
                     channel_id: int | None) -> ReviewItem:
         text = clean(question)[:MAX_QUESTION_RECORD] or "(empty question)"
         channel_id = _channel_id(channel_id)
-        with self._lock, self.db.atomic():
+        with self._lock:
             scope = _scope(guild_id)
             if fact_id is not None:
                 repository.raw_fact(self.db.conn, _fact_id(fact_id), scope)
-            now = utc_now()
-            item_id = self.db["review_items"].insert(
-                {"kind": kind, "question": text, "fact_id": fact_id, "scope": scope, "channel_id": channel_id,
-                 "created_at": now, "status": "open"}
-            ).last_pk
-            return ReviewItem(item_id, kind, text, fact_id, scope, channel_id, now, "open")
+            return feedback.add_review_item(self.db, kind, text, fact_id, scope, channel_id)
 
 
 

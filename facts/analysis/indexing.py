@@ -20,5 +20,5 @@ def index_terms(text: str, aliases: AliasTable) -> list[str]:
 
 
 def join_terms(terms: Iterable[str]) -> str:
-    """Terms as the space-separated string stored in the full-text index."""
+    """Terms as the space-separated string stored in a fact row (``terms``, ``context_terms``)."""
     return " ".join(terms)

@@ -111,3 +111,19 @@ def test_auto_answer_channels_are_per_server(service: FactService) -> None:
     service.set_auto_answer(11, False, guild_id=GUILD_A, actor="mod")
     assert service.auto_answer_channels(guild_id=GUILD_A) == frozenset({10})
     assert service.auto_answer_channels(guild_id=GUILD_B) == frozenset()
+
+
+def test_restoring_a_document_brings_back_only_what_its_retraction_withdrew(news_service: FactService) -> None:
+    question = "Who is the city engineer of Riverton?"
+    engineer = news_service.ask(question).fact
+    mayor = news_service.ask("What did Mayor Helena Ortiz say the bridge would cost?").fact
+    news_service.retract_fact(mayor.id, actor="t", guild_id=None, reason="misquoted")
+    news_service.edit_fact(engineer.id, "Tomas Berg is the Riverton city engineer in charge of the bridge.",
+                           actor="t", guild_id=5, reason="clearer")  # server 5's own version
+    change = news_service.retract_document(engineer.source.document_id, actor="t", guild_id=None, reason="wrong")
+    assert change.facts_changed == 4 + 1  # the live facts, and server 5's version goes with them
+    assert not news_service.ask(question).answered and not news_service.ask(question, guild_id=5).answered
+    news_service.restore_document(engineer.source.document_id, actor="t", guild_id=None)
+    assert news_service.ask(question).fact.id == engineer.id
+    assert "in charge of the bridge" in news_service.ask(question, guild_id=5).fact.text
+    assert news_service.get_fact(mayor.id).status == "retracted"  # retracted one by one: stays retracted

@@ -132,3 +132,11 @@ def open_database(path: str | Path, *, readonly: bool = False, timeout: float = 
             raise DatabaseError(f"cannot open {path}: check the path and its permissions") from exc
         raise DatabaseError(f"cannot use {path}: {message}") from exc
     return db
+
+
+def close_database(db: Database) -> None:
+    """Fold the write-ahead log into the database file and close it (the file is then complete alone)."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()

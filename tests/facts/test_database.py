@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from facts.database import open_database
 from facts.errors import DatabaseError
 from facts.migrations import LATEST_VERSION, MIGRATIONS
 from facts.service import FactService
-from facts.store import open_database
 
 
 def test_new_database_is_at_the_latest_schema_in_wal_mode(tmp_path: Path) -> None:

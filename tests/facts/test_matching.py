@@ -1,0 +1,79 @@
+"""Matching on its own: which visible facts are candidates, and how they are scored and ordered."""
+
+from __future__ import annotations
+
+from facts.analysis.text import stem
+from facts.matching import Candidate, Scored, rank, score_candidates, type_fit
+from facts.question import Question
+from facts.service import FactService
+
+APPROVE = "When did the Riverton council approve the bridge?"
+
+
+def ranked(service: FactService, text: str, guild_id: int | None = None) -> tuple[Question, list[Scored]]:
+    scope = 0 if guild_id is None else guild_id
+    return rank(service.db.conn, text, scope, service.aliases(scope), service.vocabulary.for_scope(scope),
+                service._accumulator)
+
+
+def candidate(text: str, *, fact_id: int = 1, context: str = "", event_date: str | None = None,
+              paragraph: int = 5, found: float = 1.0) -> Candidate:
+    terms = frozenset(stem(w) for w in text.lower().replace(".", "").split())
+    return Candidate(id=fact_id, text=text, terms=terms, context_terms=frozenset(stem(w) for w in context.split()),
+                     event_date=event_date, speaker=None, entities=[], retrieval_rank=found, paragraph=paragraph)
+
+
+def test_the_fact_covering_the_whole_question_comes_first_with_full_confidence(news_service: FactService) -> None:
+    _, results = ranked(news_service, APPROVE)
+    best = results[0]
+    assert best.candidate.text.startswith("The Riverton city council voted on March 8")
+    assert best.coverage == 1.0 and best.confidence == 1.0
+    assert all(r.coverage < 1.0 for r in results[1:])
+    assert [r.rank_score for r in results] == sorted((r.rank_score for r in results), reverse=True)
+
+
+def test_only_facts_visible_in_the_scope_are_candidates(news_service: FactService) -> None:
+    best = ranked(news_service, APPROVE)[1][0].candidate.id
+    news_service.retract_fact(best, actor="t", guild_id=7, reason="disputed here")
+    assert best not in [r.candidate.id for r in ranked(news_service, APPROVE, 7)[1]]
+    assert ranked(news_service, APPROVE)[1][0].candidate.id == best  # other scopes unchanged
+    news_service.add_fact("The Riverton council approved the bridge in a late session.", source="minutes",
+                          actor="t", guild_id=8)
+    elsewhere = [r.candidate.text for r in ranked(news_service, APPROVE, 9)[1]]
+    assert not any("late session" in text for text in elsewhere)
+
+
+def test_a_neighbouring_sentence_counts_for_part_of_a_concept(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "Who is the city engineer of Riverton?")
+    own = candidate("Tomas Berg is the city engineer of Riverton.")
+    beside = candidate("Tomas Berg is the city engineer.", fact_id=2, context="riverton")
+    absent = candidate("Tomas Berg is the city engineer.", fact_id=3)
+    scores = {s.candidate.id: s.coverage for s in score_candidates(question, [own, beside, absent],
+                                                                    news_service.vocabulary)}
+    assert scores[1] > scores[2] > scores[3]
+
+
+def test_a_when_question_wants_a_fact_that_can_hold_a_date(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "When did the council vote?")
+    dated = candidate("The council voted on March 8.", event_date="2023-03-08")
+    month_nearby = candidate("The council voted.", context="septemb")
+    undated = candidate("The council voted.")
+    assert type_fit(question, dated) == 1.0
+    assert type_fit(question, undated) < type_fit(question, month_nearby) < 1.0
+
+
+def test_a_month_the_question_names_must_agree_with_the_fact(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "How much did soybean exports rise in 2022?")
+    agrees = candidate("Soybean exports rose by 14 percent in 2022.")
+    differs = candidate("Soybean exports rose by 14 percent in 2021.", fact_id=2)
+    scored = {s.candidate.id: s for s in score_candidates(question, [agrees, differs], news_service.vocabulary)}
+    assert scored[1].confidence > scored[2].confidence
+    assert scored[1].candidate.id == score_candidates(question, [differs, agrees], news_service.vocabulary)[0] \
+        .candidate.id
+
+
+def test_equal_scores_keep_the_search_order(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "Who praised the crews?")
+    first = candidate("The mayor praised the crews.", fact_id=1, found=2.0)
+    second = candidate("The mayor praised the crews.", fact_id=2, found=1.0)
+    assert [s.candidate.id for s in score_candidates(question, [second, first], news_service.vocabulary)] == [1, 2]
