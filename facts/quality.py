@@ -175,12 +175,15 @@ def open_squad(work: Path, label: str, root: Path, files: list[str]) -> FactServ
     return service
 
 
-def squad2_traces(work: Path, shared: Path, baselines: bool = True) -> list[Trace]:
-    """All squad2-tune questions against one database of its 19 articles; grouped by article."""
+def squad2_traces(work: Path, shared: Path, baselines: bool = True, docs: list[str] | None = None) -> list[Trace]:
+    """squad2-tune questions against one database of its articles (all 19, or ``docs``); grouped by article."""
     root = shared / "eval" / "squad2-tune"
     items = load_questions(root / "questions.jsonl")
+    if docs is not None:
+        items = [i for i in items if i["doc"] in docs]
     files = sorted({str(i["doc"]) for i in items})
-    service = open_squad(work, "squad2-tune", root, files)
+    label = "squad2-tune" if docs is None else "squad2-" + "-".join(f.split(".")[0] for f in files)
+    service = open_squad(work, label, root, files)
     try:
         return trace_questions(service, items, "squad2", lambda i: str(i["doc"]), baselines=baselines)
     finally:
