@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from facts.analysis.dates import find_date_answer
@@ -76,6 +77,14 @@ def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     return span
 
 
+def joined(lead: Fact, partner: Fact) -> Fact:
+    """Two adjacent sentences shown as one answer: both texts in document order, the id and source
+    of ``lead`` (the sentence that answers better alone)."""
+    first, second = sorted((lead, partner), key=lambda f: f.source.sentence)
+    return replace(lead, text=f"{first.text} {second.text}", entities=first.entities + second.entities,
+                   speaker=lead.speaker or partner.speaker, event_date=lead.event_date or partner.event_date)
+
+
 def compose(question: Question, ranked: list[Scored], facts: dict[int, Fact], threshold: float) -> Answer:
     """Answer with the best fact when its confidence reaches ``threshold``; otherwise abstain."""
     if not ranked or ranked[0].confidence < threshold:
@@ -84,6 +93,9 @@ def compose(question: Question, ranked: list[Scored], facts: dict[int, Fact], th
         return Answer(question=question.text, answered=False, confidence=confidence, suggestions=suggestions)
     best = ranked[0]
     fact = facts[best.candidate.id]
+    partner = facts.get(best.candidate.partner) if best.candidate.partner else None
+    if partner is not None:
+        fact = joined(fact, partner)
     span = answer_span(question, fact)
     floor = max(0.3, 0.6 * best.confidence)
     related = []

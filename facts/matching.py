@@ -33,6 +33,12 @@ LEAD_BONUS = 0.01
 RELATED_FORM_CREDIT = 0.6  # "extended" vs "extension": same root, different stem
 PARAPHRASE_COVERAGE = True
 """A concept the fact holds only as a paraphrase (facts.paraphrase) counts at the pair's learned strength."""
+PAIR_SOURCES = 3
+"""Best candidates that may join their neighbour as a two-sentence candidate (0: never)."""
+PAIR_MIN_SHARE = 0.1
+"""Each sentence of a pair must hold this share of the question's weight that the other lacks."""
+PAIR_MAX_CHARS = 350
+"""A pair longer than this is no longer one fact (the judging rule's size limit)."""
 NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
 WEAK_FIT = 0.85
 NEAR_FIT = 0.85
@@ -97,6 +103,10 @@ class Candidate:
     retrieval_rank: float
     """Its place in the index search, as a score: higher was found earlier (breaks ties in scoring)."""
     paragraph: int = 0
+    document_id: int = 0
+    sentence: int = 0
+    partner: int | None = None
+    """For a two-sentence candidate: the id of the other sentence (``id`` is the one that answers better alone)."""
 
 
 @dataclass
@@ -175,7 +185,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
         Candidate(
             id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
             event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")],
-            retrieval_rank=float(len(rows) - i), paragraph=r[7] or 0,
+            retrieval_rank=float(len(rows) - i), paragraph=r[7] or 0, document_id=r[8] or 0, sentence=r[9] or 0,
         )
         for i, r in enumerate(rows[:limit])
     ]
@@ -295,8 +305,8 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
     plain = [[alt[0] for alt in c.alternatives if len(alt) == 1 and not is_concept_key(alt[0])]
              for c in question.concepts]
     paraphraser = load_paraphraser()
-    scored = []
-    for position, cand in enumerate(candidates):
+
+    def score_one(position: int, cand: Candidate) -> Scored:
         got = 0.0
         matched = []
         missing_proper = 0
@@ -355,7 +365,12 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         rank = coverage * (0.7 + 0.3 * fit) * (MISSING_PROPER_FACTOR**missing_proper) + 0.03 * similarity
         if 0 < cand.paragraph <= LEAD_PARAGRAPHS:
             rank += LEAD_BONUS  # news puts the main facts first: a tie goes to the lead
-        scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched, parts))
+        return Scored(cand, min(1.0, confidence), coverage, fit, rank, matched, parts)
+
+    scored = [score_one(position, cand) for position, cand in enumerate(candidates)]
+    if PAIR_SOURCES:
+        weight_of = {id(c): w for c, w in zip(question.concepts, weights, strict=True)}
+        scored += [score_one(len(candidates), pair) for pair in _pairs(scored, weight_of, total)]
     scored.sort(key=lambda s: (s.rank_score, s.candidate.retrieval_rank), reverse=True)
     if fitted:
         from facts.selector import load_model, select  # the selector builds on this module
@@ -364,6 +379,51 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         if model is not None:
             return select(question, scored, unknown_share(question, weights), model)
     return scored
+
+
+def _pairs(scored: list[Scored], weight_of: dict[int, float], total: float) -> list[Candidate]:
+    """Two adjacent sentences of one paragraph as one candidate, when the question is split between
+    them: each holds a share of the question the other lacks (its subject named in one, the answer
+    in the next). Only for the best few candidates, with a neighbour among the candidates, and only
+    while the pair stays fact-sized."""
+    best = sorted(scored, key=lambda s: s.rank_score, reverse=True)[:PAIR_SOURCES]
+    by_place = {(s.candidate.document_id, s.candidate.paragraph, s.candidate.sentence): s for s in scored}
+    pairs = []
+    seen: set[tuple[int, int]] = set()
+    for one in best:
+        cand = one.candidate
+        if not cand.document_id or not cand.paragraph:
+            continue
+        for step in (-1, 1):
+            other = by_place.get((cand.document_id, cand.paragraph, cand.sentence + step))
+            if other is None:
+                continue
+            first, second = (other, one) if step < 0 else (one, other)
+            a, b = first.candidate, second.candidate
+            if (a.id, b.id) in seen or len(a.text) + len(b.text) + 1 > PAIR_MAX_CHARS:
+                continue
+            seen.add((a.id, b.id))
+            # The pair goes by the sentence that answers better alone (its id is what moderators see);
+            # the other must add part of what is asked, not only a name the lead's neighbours give.
+            lead, follower = (one, other) if one.rank_score >= other.rank_score else (other, one)
+            if min(_own_share(lead, follower, weight_of), _own_share(follower, lead, weight_of, common=True)
+                   ) < PAIR_MIN_SHARE * total:
+                continue
+            pairs.append(Candidate(
+                id=lead.candidate.id, text=f"{a.text} {b.text}", terms=a.terms | b.terms,
+                context_terms=a.context_terms | b.context_terms, event_date=a.event_date or b.event_date,
+                speaker=a.speaker or b.speaker, entities=a.entities + b.entities,
+                retrieval_rank=min(a.retrieval_rank, b.retrieval_rank), paragraph=a.paragraph,
+                document_id=a.document_id, sentence=lead.candidate.sentence, partner=follower.candidate.id,
+            ))
+    return pairs
+
+
+def _own_share(one: Scored, other: Scored, weight_of: dict[int, float], common: bool = False) -> float:
+    """Weight of the concepts ``one`` holds and ``other`` does not (``common``: only common words, not names)."""
+    theirs = {id(c) for c in other.matched}
+    return sum(weight_of.get(id(c), 0.0) for c in one.matched
+               if id(c) not in theirs and not (common and c.proper))
 
 
 def unknown_share(question: Question, weights: list[float]) -> float:

@@ -233,6 +233,7 @@ class FactService:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
             ids = [s.candidate.id for s in ranked[:RANKED_TO_LOAD]]
+            ids += [s.candidate.partner for s in ranked[:1] if s.candidate.partner]  # a two-sentence answer
             facts = repository.load_facts(self.db.conn, ids)
             return compose(question_obj, ranked, facts, threshold)
 

@@ -177,7 +177,8 @@ def _cached(work: Path, name: str, build) -> list[Trace]:
     ``build(baselines)``; the baselines' answers do not depend on the features, so an older trace
     file of the same set lends them and they are not recomputed.
     """
-    key = hashlib.sha1(json.dumps([FEATURES, matching.PARAPHRASE_COVERAGE]).encode()).hexdigest()[:10]
+    settings = [FEATURES, matching.PARAPHRASE_COVERAGE, matching.PAIR_SOURCES, matching.PAIR_MIN_SHARE]
+    key = hashlib.sha1(json.dumps(settings).encode()).hexdigest()[:10]
     path = work / f"traces-{name}-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())

@@ -106,3 +106,32 @@ def test_the_short_answer_is_the_number_asked_for(service: FactService) -> None:
     )
     assert service.ask("how many schools closed in port alder").answer == "14 schools"
     assert service.ask("how high did the river rise").answer == "3.2 metres"
+
+
+def test_a_question_split_over_two_sentences_is_answered_with_both(service: FactService) -> None:
+    service.ingest_text(
+        "The harbour authority met on Monday to review the storm damage to the northern pier.\n\n"
+        "Engineer Dana Whitfield inspected the northern pier after the storm. "
+        "Her report puts the repair bill at 4 million euros.\n\n"
+        "Ferries will keep running from the southern terminal in the meantime.\n",
+        name="pier.txt", published="2024-02-12",
+    )
+    answer = service.ask("what repair bill did the engineer who inspected the pier report?")
+    assert answer.answered
+    assert answer.fact.text == ("Engineer Dana Whitfield inspected the northern pier after the storm. "
+                                "Her report puts the repair bill at 4 million euros.")
+    # Its id is one of the two sentences (the one a moderator would correct), its source that sentence's.
+    lead = service.get_fact(answer.fact.id)
+    assert lead.text in answer.fact.text and lead.text != answer.fact.text
+    assert answer.fact.source == lead.source
+
+
+def test_one_sentence_that_answers_is_not_padded_with_its_neighbour(service: FactService) -> None:
+    service.ingest_text(
+        "Engineer Dana Whitfield inspected the northern pier after the storm. "
+        "Her report puts the repair bill at 4 million euros.\n",
+        name="pier.txt", published="2024-02-12",
+    )
+    answer = service.ask("who inspected the northern pier after the storm?")
+    assert answer.answered
+    assert answer.fact.text == "Engineer Dana Whitfield inspected the northern pier after the storm."
