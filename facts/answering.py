@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from facts.analysis.dates import find_date_answer
 from facts.analysis.entities import find_quantities
-from facts.analysis.text import stem, word_positions
+from facts.analysis.text import STOPWORDS, stem, word_positions, words
 from facts.matching import LOCATIVE_PHRASE, Scored
 from facts.models import Answer, Fact
 from facts.question import Question
@@ -44,6 +45,12 @@ def _entity_spans(fact: Fact, kinds: frozenset[str], question: Question) -> list
     return spans
 
 
+def _says_more(question: Question, name: str) -> bool:
+    """A speaker answers "who" unless the question holds every word of it: "Ukraine's defense
+    intelligence agency" answers "which Ukrainian agency ..." although both name Ukraine."""
+    return not {stem(w) for w in words(name) if w not in STOPWORDS} <= question.asked_terms
+
+
 def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     """Offsets in ``fact.text`` of the short answer (a date, a name, a number, a place), when one fits."""
     text = fact.text
@@ -63,11 +70,19 @@ def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     if not wanted:
         return None
     span = _closest(_entity_spans(fact, wanted, question), anchors)
-    if span is None and question.kind == "who" and fact.speaker and not question.mentions(fact.speaker):
+    if span is None and question.kind == "who" and fact.speaker and _says_more(question, fact.speaker):
         start = text.find(fact.speaker)
         if start >= 0:
             span = (start, start + len(fact.speaker))
     return span
+
+
+def joined(lead: Fact, partner: Fact) -> Fact:
+    """Two adjacent sentences shown as one answer: both texts in document order, the id and source
+    of ``lead`` (the sentence that answers better alone)."""
+    first, second = sorted((lead, partner), key=lambda f: f.source.sentence)
+    return replace(lead, text=f"{first.text} {second.text}", entities=first.entities + second.entities,
+                   speaker=lead.speaker or partner.speaker, event_date=lead.event_date or partner.event_date)
 
 
 def compose(question: Question, ranked: list[Scored], facts: dict[int, Fact], threshold: float) -> Answer:
@@ -78,6 +93,9 @@ def compose(question: Question, ranked: list[Scored], facts: dict[int, Fact], th
         return Answer(question=question.text, answered=False, confidence=confidence, suggestions=suggestions)
     best = ranked[0]
     fact = facts[best.candidate.id]
+    partner = facts.get(best.candidate.partner) if best.candidate.partner else None
+    if partner is not None:
+        fact = joined(fact, partner)
     span = answer_span(question, fact)
     floor = max(0.3, 0.6 * best.confidence)
     related = []

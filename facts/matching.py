@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, utils
 from facts.analysis.aliases import AliasTable, is_concept_key
 from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTH_STEMS, WEEKDAY_NAMES, alternation
 from facts.analysis.text import stem, words
+from facts.paraphrase import load_paraphraser
 from facts.postings import CONTEXT_CREDIT, DEFAULT_BUDGET, Accumulator, Hits
 from facts.question import Concept, Question, analyse_question
 from facts.repository import candidate_rows
@@ -33,6 +34,14 @@ DATE_MISMATCH_FACTOR = 0.5
 LEAD_PARAGRAPHS = 2
 LEAD_BONUS = 0.01
 RELATED_FORM_CREDIT = 0.6  # "extended" vs "extension": same root, different stem
+PARAPHRASE_COVERAGE = True
+"""A concept the fact holds only as a paraphrase (facts.paraphrase) counts at the pair's learned strength."""
+PAIR_SOURCES = 3
+"""Best candidates that may join their neighbour as a two-sentence candidate (0: never)."""
+PAIR_MIN_SHARE = 0.1
+"""Each sentence of a pair must hold this share of the question's weight that the other lacks."""
+PAIR_MAX_CHARS = 350
+"""A pair longer than this is no longer one fact (the judging rule's size limit)."""
 NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for "when", ...)
 WEAK_FIT = 0.85
 NEAR_FIT = 0.85
@@ -97,6 +106,10 @@ class Candidate:
     retrieval_rank: float
     """Its place in the index search, as a score: higher was found earlier (breaks ties in scoring)."""
     paragraph: int = 0
+    document_id: int = 0
+    sentence: int = 0
+    partner: int | None = None
+    """For a two-sentence candidate: the id of the other sentence (``id`` is the one that answers better alone)."""
 
 
 @dataclass
@@ -109,6 +122,29 @@ class Scored:
     type_fit: float
     rank_score: float
     matched: list[Concept]
+    parts: MatchParts | None = None
+
+
+@dataclass
+class MatchParts:
+    """How a candidate covered the question, as shares of the question's total concept weight."""
+
+    own: float = 0.0
+    context: float = 0.0
+    related: float = 0.0
+    common_total: float = 0.0
+    common_own: float = 0.0
+    """Weight of the question's common-word concepts (its predicate, not its names), and of those the fact holds."""
+    proper_total: int = 0
+    proper_matched: int = 0
+    missing_proper: int = 0
+    missing_top: float = 0.0
+    """The heaviest concept the fact and its neighbours lack, as a share of the total."""
+    dates_agree: bool = True
+    similarity: float = 0.0
+    retrieval_rank: int = 0
+    paraphrase: float = 0.0
+    """Weight of the concepts the fact lacks but holds a learned paraphrase of, times that paraphrase's strength."""
 
 
 def retrieval_terms(question: Question, vocabulary: VocabularyView) -> list[tuple[str, float, int]]:
@@ -152,7 +188,7 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
         Candidate(
             id=r[0], text=r[1], terms=frozenset(r[2].split()), context_terms=frozenset((r[3] or "").split()),
             event_date=r[4], speaker=r[5], entities=[tuple(e) for e in json.loads(r[6] or "[]")],
-            retrieval_rank=float(len(rows) - i), paragraph=r[7] or 0,
+            retrieval_rank=float(len(rows) - i), paragraph=r[7] or 0, document_id=r[8] or 0, sentence=r[9] or 0,
         )
         for i, r in enumerate(rows[:limit])
     ]
@@ -254,45 +290,149 @@ def concept_weight(concept: Concept, vocabulary: VocabularyView) -> float:
     return weight if concept.df or concept.proper else UNKNOWN_WEIGHT * weight
 
 
-def score_candidates(question: Question, candidates: list[Candidate], vocabulary: VocabularyView) -> list[Scored]:
-    """Score and sort candidates, best first."""
+def score_candidates(question: Question, candidates: list[Candidate], vocabulary: VocabularyView,
+                     *, fitted: bool = True) -> list[Scored]:
+    """Score and sort candidates, best first.
+
+    With ``fitted`` (and a bundled model, see :mod:`facts.selector`) the fitted selector re-ranks
+    them and sets each confidence to its calibrated probability of being a right answer; without,
+    the hand-set coverage scores decide.
+    """
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
     question_text = " ".join(c.label for c in question.concepts)
     related = _related_terms(question, candidates)
     # Each concept's alternatives as sets: "covered" is then a C-level subset test per alternative.
     needs = [[frozenset(alt) for alt in c.alternatives] for c in question.concepts]
-    scored = []
-    for cand in candidates:
+    # Each concept's one-word stems, for the learned paraphrase table (alias keys are not words).
+    plain = [[alt[0] for alt in c.alternatives if len(alt) == 1 and not is_concept_key(alt[0])]
+             for c in question.concepts]
+    paraphraser = load_paraphraser()
+
+    def score_one(position: int, cand: Candidate) -> Scored:
         got = 0.0
         matched = []
         missing_proper = 0
+        parts = MatchParts(retrieval_rank=position)
         terms, context_terms = cand.terms, cand.context_terms
-        for concept, weight, forms, alts in zip(question.concepts, weights, related, needs, strict=True):
+        for concept, weight, forms, alts, singles in zip(question.concepts, weights, related, needs, plain,
+                                                         strict=True):
+            parts.proper_total += concept.proper
+            if not concept.proper:
+                parts.common_total += weight
+            credit = 0.0  # what the sentence's neighbours give, for a concept the sentence lacks
             if any(alt <= terms for alt in alts):
                 got += weight
+                parts.own += weight
+                if not concept.proper:
+                    parts.common_own += weight
+                parts.proper_matched += concept.proper
                 matched.append(concept)
-            elif any(alt <= context_terms for alt in alts):
-                got += CONTEXT_CREDIT * weight
+                continue
+            if any(alt <= context_terms for alt in alts):
+                credit = CONTEXT_CREDIT
+                parts.context += weight
             elif forms and not forms.isdisjoint(cand.terms):
                 got += RELATED_FORM_CREDIT * weight
+                parts.related += weight
+                parts.proper_matched += concept.proper
                 matched.append(concept)
-            elif concept.proper:
-                missing_proper += 1
+                continue
+            else:
+                parts.missing_top = max(parts.missing_top, weight)
+                if concept.proper:
+                    missing_proper += 1
+            if singles and not concept.proper:
+                # Another word for it in the sentence counts at the learned strength of the pair.
+                similar = max(paraphraser.alignment(singles, terms), default=0.0)
+                parts.paraphrase += weight * similar
+                if PARAPHRASE_COVERAGE:
+                    credit = max(credit, similar)
+            got += credit * weight
         coverage = got / total
+        parts.own /= total
+        parts.context /= total
+        parts.related /= total
+        parts.missing_top /= total
+        parts.paraphrase /= total
+        parts.missing_proper = missing_proper
         fit = type_fit(question, cand)
         confidence = coverage * fit * (MISSING_PROPER_FACTOR**missing_proper)
         if not _dates_agree(question, cand):
             confidence *= DATE_MISMATCH_FACTOR
+            parts.dates_agree = False
         similarity = fuzz.token_set_ratio(question_text, cand.text, processor=utils.default_process) / 100.0
+        parts.similarity = similarity
         # Rank by how much of the question the fact covers; whether it can hold the answer only
         # nudges the order (a topical fact that cannot answer should lead to an abstention).
         rank = coverage * (0.7 + 0.3 * fit) * (MISSING_PROPER_FACTOR**missing_proper) + 0.03 * similarity
         if 0 < cand.paragraph <= LEAD_PARAGRAPHS:
             rank += LEAD_BONUS  # news puts the main facts first: a tie goes to the lead
-        scored.append(Scored(cand, min(1.0, confidence), coverage, fit, rank, matched))
+        return Scored(cand, min(1.0, confidence), coverage, fit, rank, matched, parts)
+
+    scored = [score_one(position, cand) for position, cand in enumerate(candidates)]
+    if PAIR_SOURCES:
+        weight_of = {id(c): w for c, w in zip(question.concepts, weights, strict=True)}
+        scored += [score_one(len(candidates), pair) for pair in _pairs(scored, weight_of, total)]
     scored.sort(key=lambda s: (s.rank_score, s.candidate.retrieval_rank), reverse=True)
+    if fitted:
+        from facts.selector import load_model, select  # the selector builds on this module
+
+        model = load_model()
+        if model is not None:
+            return select(question, scored, unknown_share(question, weights), model)
     return scored
+
+
+def _pairs(scored: list[Scored], weight_of: dict[int, float], total: float) -> list[Candidate]:
+    """Two adjacent sentences of one paragraph as one candidate, when the question is split between
+    them: each holds a share of the question the other lacks (its subject named in one, the answer
+    in the next). Only for the best few candidates, with a neighbour among the candidates, and only
+    while the pair stays fact-sized."""
+    best = sorted(scored, key=lambda s: s.rank_score, reverse=True)[:PAIR_SOURCES]
+    by_place = {(s.candidate.document_id, s.candidate.paragraph, s.candidate.sentence): s for s in scored}
+    pairs = []
+    seen: set[tuple[int, int]] = set()
+    for one in best:
+        cand = one.candidate
+        if not cand.document_id or not cand.paragraph:
+            continue
+        for step in (-1, 1):
+            other = by_place.get((cand.document_id, cand.paragraph, cand.sentence + step))
+            if other is None:
+                continue
+            first, second = (other, one) if step < 0 else (one, other)
+            a, b = first.candidate, second.candidate
+            if (a.id, b.id) in seen or len(a.text) + len(b.text) + 1 > PAIR_MAX_CHARS:
+                continue
+            seen.add((a.id, b.id))
+            # The pair goes by the sentence that answers better alone (its id is what moderators see);
+            # the other must add part of what is asked, not only a name the lead's neighbours give.
+            lead, follower = (one, other) if one.rank_score >= other.rank_score else (other, one)
+            if min(_own_share(lead, follower, weight_of), _own_share(follower, lead, weight_of, common=True)
+                   ) < PAIR_MIN_SHARE * total:
+                continue
+            pairs.append(Candidate(
+                id=lead.candidate.id, text=f"{a.text} {b.text}", terms=a.terms | b.terms,
+                context_terms=a.context_terms | b.context_terms, event_date=a.event_date or b.event_date,
+                speaker=a.speaker or b.speaker, entities=a.entities + b.entities,
+                retrieval_rank=min(a.retrieval_rank, b.retrieval_rank), paragraph=a.paragraph,
+                document_id=a.document_id, sentence=lead.candidate.sentence, partner=follower.candidate.id,
+            ))
+    return pairs
+
+
+def _own_share(one: Scored, other: Scored, weight_of: dict[int, float], common: bool = False) -> float:
+    """Weight of the concepts ``one`` holds and ``other`` does not (``common``: only common words, not names)."""
+    theirs = {id(c) for c in other.matched}
+    return sum(weight_of.get(id(c), 0.0) for c in one.matched
+               if id(c) not in theirs and not (common and c.proper))
+
+
+def unknown_share(question: Question, weights: list[float]) -> float:
+    """Share of the question's weight in common words no fact holds (often a paraphrase)."""
+    total = sum(weights) or 1.0
+    return sum(w for c, w in zip(question.concepts, weights, strict=True) if not c.df and not c.proper) / total
 
 
 FULL_SEARCH_BELOW = 0.5
@@ -302,20 +442,20 @@ WIDER_SEARCH = 10
 
 
 def rank(conn: sqlite3.Connection, question: str, scope: int, aliases: AliasTable, vocabulary: VocabularyView,
-         accumulator: Accumulator) -> tuple[Question, list[Scored]]:
+         accumulator: Accumulator, *, fitted: bool = True) -> tuple[Question, list[Scored]]:
     """Analyse ``question`` as asked in ``scope`` and rank the facts visible there, best first.
 
     ``vocabulary`` is the asking scope's view (its counts weigh the words). When the rarest words
     found no fact covering much of the question and commoner words were skipped, the search is
-    run once more over a wider budget.
+    run once more over a wider budget. ``fitted``: see :func:`score_candidates`.
     """
     analysed = analyse_question(question, aliases, vocabulary)
     candidates, hits = fetch_candidates(conn, analysed, scope, vocabulary, accumulator)
-    ranked = score_candidates(analysed, candidates, vocabulary)
+    ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
     wider = DEFAULT_BUDGET * WIDER_SEARCH
     if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
         # (Only the first list may overshoot a budget: when it alone filled the wider one, the
         # wider search would read exactly what this one did.)
         candidates, _ = fetch_candidates(conn, analysed, scope, vocabulary, accumulator, budget=wider)
-        ranked = score_candidates(analysed, candidates, vocabulary)
+        ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
     return analysed, ranked

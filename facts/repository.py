@@ -25,15 +25,17 @@ VISIBLE_SQL = """
 """A fact ``f`` answers in ``:scope``: live, shared or the scope's own, and not replaced there by an override."""
 
 _CANDIDATE_SQL = f"""
-    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph
+    select f.id, f.text, f.terms, f.context_terms, f.event_date, f.speaker, f.entities, f.paragraph,
+        f.document_id, f.sentence
     from json_each(:ids) j cross join facts f on f.id = j.value
     where {VISIBLE_SQL}
 """
 
 
 def candidate_rows(conn: sqlite3.Connection, ids: list[int], scope: int) -> list[tuple]:
-    """(id, text, terms, context_terms, event_date, speaker, entities, paragraph) of the facts ``ids``
-    that are visible in ``scope`` (rows by rowid through json_each: the planner would scan by scope)."""
+    """(id, text, terms, context_terms, event_date, speaker, entities, paragraph, document_id, sentence) of
+    the facts ``ids`` that are visible in ``scope`` (rows by rowid through json_each: the planner would scan
+    by scope)."""
     return conn.execute(_CANDIDATE_SQL, {"ids": json.dumps(ids), "scope": scope}).fetchall()
 
 

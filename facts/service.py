@@ -233,6 +233,7 @@ class FactService:
             scope = _scope(guild_id)
             question_obj, ranked = self._rank(question, scope)
             ids = [s.candidate.id for s in ranked[:RANKED_TO_LOAD]] + claims.pool_ids(ranked, threshold)
+            ids += [s.candidate.partner for s in ranked[:1] if s.candidate.partner]  # a two-sentence answer
             facts = repository.load_facts(self.db.conn, ids)
             return claims.attach_claims(compose(question_obj, ranked, facts, threshold), question_obj, ranked, facts,
                                         threshold)

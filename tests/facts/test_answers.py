@@ -115,3 +115,32 @@ def test_a_question_that_is_one_very_long_word_is_answered_or_declined_not_an_er
     assert not answer.answered
     facts, total = news_service.timeline(about=word)
     assert facts == [] and total == 0
+
+
+def test_a_question_split_over_two_sentences_is_answered_with_both(service: FactService) -> None:
+    service.ingest_text(
+        "The harbour authority met on Monday to review the storm damage to the northern pier.\n\n"
+        "Engineer Dana Whitfield inspected the northern pier after the storm. "
+        "Her report puts the repair bill at 4 million euros.\n\n"
+        "Ferries will keep running from the southern terminal in the meantime.\n",
+        name="pier.txt", published="2024-02-12",
+    )
+    answer = service.ask("what repair bill did the engineer who inspected the pier report?")
+    assert answer.answered
+    assert answer.fact.text == ("Engineer Dana Whitfield inspected the northern pier after the storm. "
+                                "Her report puts the repair bill at 4 million euros.")
+    # Its id is one of the two sentences (the one a moderator would correct), its source that sentence's.
+    lead = service.get_fact(answer.fact.id)
+    assert lead.text in answer.fact.text and lead.text != answer.fact.text
+    assert answer.fact.source == lead.source
+
+
+def test_one_sentence_that_answers_is_not_padded_with_its_neighbour(service: FactService) -> None:
+    service.ingest_text(
+        "Engineer Dana Whitfield inspected the northern pier after the storm. "
+        "Her report puts the repair bill at 4 million euros.\n",
+        name="pier.txt", published="2024-02-12",
+    )
+    answer = service.ask("who inspected the northern pier after the storm?")
+    assert answer.answered
+    assert answer.fact.text == "Engineer Dana Whitfield inspected the northern pier after the storm."

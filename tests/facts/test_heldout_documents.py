@@ -19,7 +19,7 @@ HELDOUT = REPO_ROOT / "tests" / "data" / "heldout"
 DOCUMENTS = sorted(p for p in HELDOUT.glob("*.md") if p.name != "README.md")
 
 # Levels reached over all three documents together (raise as the matcher improves; never lower).
-ANSWERED_FLOOR = 0.73
+ANSWERED_FLOOR = 0.76
 ABSTAINED_FLOOR = 0.94
 
 
