@@ -3,6 +3,7 @@ pool), then compare rankers, features and abstention models on held-out articles
 
     python -m facts.experiments trace [--per-db 20] [--per-article 60]
     python -m facts.experiments run
+    python -m facts.experiments abstention
 
 Everything is split by article; the seed dev set and tests/data/heldout are answered, never fitted on.
 """
@@ -73,7 +74,7 @@ def trace_eval(work: Path, shared: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     """See the module docstring."""
     parser = argparse.ArgumentParser(prog="python -m facts.experiments")
-    parser.add_argument("command", choices=("trace", "run"))
+    parser.add_argument("command", choices=("trace", "run", "abstention"))
     parser.add_argument("--work", type=Path, default=WORK)
     parser.add_argument("--per-db", type=int, default=20)
     parser.add_argument("--per-article", type=int, default=60)
@@ -85,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         trace_eval(args.work, shared)
         trace_squad1(args.work, shared, args.per_db, args.per_article)
         return 0
-    from facts.research import run
+    from facts.research import run, run_abstention
+
+    if args.command == "abstention":
+        return run_abstention(args.work)
 
     return run(args.work, args.only)
 

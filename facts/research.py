@@ -137,20 +137,26 @@ class Abstainer:
         return Outcome(item.trace.answerable, right, float(1 / (1 + np.exp(-z))))
 
 
-def cross_fit(squad1: list[Item], squad2: list[Item], ranker_kind: str, abstain: str,
-              confidence: str = "model") -> list[Outcome]:
-    """squad2-tune answered article-fold by article-fold, each by a model fitted without it."""
+VARIANTS = (("platt", "model"), ("stage2", "model"), ("stage2+extra", "model"), ("platt", "hand"))
+"""Abstention variants evaluated on the same fitted rankers: (abstention model, confidence)."""
+
+
+def cross_fit(squad1: list[Item], squad2: list[Item], ranker_kind: str) -> dict[tuple[str, str], list[Outcome]]:
+    """squad2-tune answered article-fold by article-fold, each by a ranker and abstention model fitted
+    without it; one outcome list per abstention variant."""
     articles = sorted({i.trace.group for i in squad2})
     fold_of = {a: n % FOLDS for n, a in enumerate(articles)}
-    result: dict[int, Outcome] = {}
+    result: dict[tuple[str, str], dict[int, Outcome]] = {v: {} for v in VARIANTS}
     for k in range(FOLDS):
         train2 = [i for i in squad2 if fold_of[i.trace.group] != k]
         ranker = Ranker(squad1 + train2, ranker_kind)
-        abstainer = Abstainer(ranker, train2, abstain)
-        for n, i in enumerate(squad2):
-            if fold_of[i.trace.group] == k:
-                result[n] = abstainer.outcome(i, confidence)
-    return [result[n] for n in range(len(squad2))]
+        for abstain, confidence in VARIANTS:
+            abstainer = Abstainer(ranker, train2, abstain)
+            for n, i in enumerate(squad2):
+                if fold_of[i.trace.group] == k:
+                    result[abstain, confidence][n] = abstainer.outcome(i, confidence)
+        print(f"  fold {k + 1}/{FOLDS}", file=sys.stderr, flush=True)
+    return {v: [r[n] for n in range(len(squad2))] for v, r in result.items()}
 
 
 def row(name: str, outcomes: list[Outcome], threshold: float) -> str:
@@ -176,33 +182,98 @@ def run(work: Path, only: str | None = None) -> int:
     articles = sorted({t.group for t in squad1_t})
     all_items = {"squad1": items(squad1_t, True), "squad2": items(squad2_t, True), "dev": items(dev_t, True),
                  "heldout": items(heldout_t, True)}
+    for t in (*squad1_t, *squad2_t, *dev_t, *heldout_t):
+        t.raw = None  # the extra features are computed: free the payloads
     configs = [
-        # (name, squad1 articles, extra features, ranker, abstention, confidence)
-        ("40 art, base, logistic, platt", 40, False, "logistic", "platt", "model"),
-        ("120 art, base, logistic, platt", 120, False, "logistic", "platt", "model"),
-        ("all art, base, logistic, platt", None, False, "logistic", "platt", "model"),
-        ("all art, base, logistic, stage2", None, False, "logistic", "stage2", "model"),
-        ("all art, extra, logistic, platt", None, True, "logistic", "platt", "model"),
-        ("all art, extra, logistic, stage2", None, True, "logistic", "stage2", "model"),
-        ("all art, extra, logistic, stage2+extra", None, True, "logistic", "stage2+extra", "model"),
-        ("all art, extra, logistic, hand conf", None, True, "logistic", "platt", "hand"),
-        ("all art, extra+rel, logistic, stage2+extra", None, "rel", "logistic", "stage2+extra", "model"),
-        ("all art, base, trees, platt", None, False, "trees", "platt", "model"),
-        ("all art, extra, trees, stage2+extra", None, True, "trees", "stage2+extra", "model"),
-        ("all art, extra, trees, hand conf", None, True, "trees", "platt", "hand"),
+        # (name, squad1 articles, features, ranker)
+        ("all art, extra, logistic", None, True, "logistic"),
+        ("all art, extra, trees", None, True, "trees"),
+        ("40 art, extra, logistic", 40, True, "logistic"),
+        ("all art, base, trees", None, False, "trees"),
+        ("40 art, base, trees", 40, False, "trees"),
     ]
-    for name, n_articles, extra, ranker_kind, abstain, confidence in configs:
+    for name, n_articles, extra, ranker_kind in configs:
         if only and only not in name:
             continue
         keep = set(articles if n_articles is None else articles[:: max(1, len(articles) // n_articles)][:n_articles])
         s1 = [i for i in select(all_items["squad1"], extra) if i.trace.group in keep]
         s2, dv, ho = (select(all_items[k], extra) for k in ("squad2", "dev", "heldout"))
-        held = cross_fit(s1, s2, ranker_kind, abstain, confidence)
-        threshold = quality.HAND_SET_THRESHOLD if confidence == "hand" else quality.best_balance(held)[0]
+        held = cross_fit(s1, s2, ranker_kind)
         ranker = Ranker(s1 + s2, ranker_kind)
-        abstainer = Abstainer(ranker, s2, abstain)
-        out = [row(f"squad2 held-out: {name} (t={threshold:.2f})", held, threshold),
-               row(f"dev: {name}", [abstainer.outcome(i, confidence) for i in dv], threshold),
-               row(f"heldout: {name}", [abstainer.outcome(i, confidence) for i in ho], threshold)]
+        out = []
+        for (abstain, confidence), outcomes in held.items():
+            label = f"{name}, {abstain if confidence == 'model' else 'hand-set confidence'}"
+            threshold = quality.HAND_SET_THRESHOLD if confidence == "hand" else quality.best_balance(outcomes)[0]
+            abstainer = Abstainer(ranker, s2, abstain)
+            out += [row(f"squad2 held-out: {label} (t={threshold:.2f})", outcomes, threshold),
+                    row(f"dev: {label}", [abstainer.outcome(i, confidence) for i in dv], threshold),
+                    row(f"heldout: {label}", [abstainer.outcome(i, confidence) for i in ho], threshold)]
         print("\n".join(out), flush=True)
+    return 0
+
+
+def top_rows(traces: list[Trace]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The hand-set scorer's chosen fact per question: its base + extra features, whether it is right,
+    whether the question is answerable, its article."""
+    x, y, answerable, group = [], [], [], []
+    for t in traces:
+        if len(t.rows):
+            x.append(np.concatenate([t.rows[0], extra_rows(t.raw)[0]]))
+            y.append(bool(t.labels[0]))
+        else:
+            x.append(np.zeros(len(FEATURES) + len(EXTRA_FEATURES)))
+            y.append(False)
+        answerable.append(t.answerable)
+        group.append(t.group)
+    return np.array(x), np.array(y), np.array(answerable), np.array(group)
+
+
+GBM_PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 50, "seed": 9,
+              "deterministic": True, "num_threads": 1, "verbose": -1}
+
+
+def _fit_predict(kind: str, x: np.ndarray, y: np.ndarray, columns: np.ndarray, tests: list[np.ndarray]) -> list:
+    x = x[:, columns]
+    if kind == "gbm":
+        import lightgbm
+
+        booster = lightgbm.train(GBM_PARAMS, lightgbm.Dataset(x, y.astype(int)), 300)
+        return [booster.predict(t[:, columns]) for t in tests]
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    w, b = fit_logistic((x - mean) / scale, y.astype(float), 1.0)
+    return [1 / (1 + np.exp(-(((t[:, columns] - mean) / scale) @ w + b))) for t in tests]
+
+
+def run_abstention(work: Path) -> int:
+    """Abstention alone: keep the hand-set scorer's chosen fact and fit "is it right" on its features
+    (squad2-tune cross-fitted by article; the news sets answered by a model fitted on all of squad2-tune)."""
+    sq, dv, ho = (top_rows(load(work, n)) for n in ("squad2", "dev", "heldout"))
+    x, y, answerable, group = sq
+    articles = sorted(set(group.tolist()))
+    fold = np.array([articles.index(g) % FOLDS for g in group])
+    names = (*FEATURES, *EXTRA_FEATURES)
+    sets = {
+        "all features": np.arange(len(names)),
+        "base features": np.arange(len(FEATURES)),
+        "no kind one-hots": np.array([i for i, n in enumerate(names) if not n.startswith("kind_")]),
+        "hand confidence only": np.array([names.index("hand_confidence")]),
+    }
+    lines = [quality.HEADER]
+    for kind in ("logistic", "gbm"):
+        for label, columns in sets.items():
+            if kind == "gbm" and label == "hand confidence only":
+                continue
+            p = np.zeros(len(y))
+            for k in range(FOLDS):
+                (p[fold == k],) = _fit_predict(kind, x[fold != k], y[fold != k], columns, [x[fold == k]])
+            held = [Outcome(bool(a), bool(r), float(c)) for a, r, c in zip(answerable, y, p, strict=True)]
+            threshold = quality.best_balance(held)[0]
+            news = _fit_predict(kind, x, y, columns, [dv[0], ho[0]])
+            lines.append(row(f"squad2 held-out: {kind}, {label} (t={threshold:.2f})", held, threshold))
+            for (_, ry, ra, _), name, conf in zip((dv, ho), ("dev", "heldout"), news, strict=True):
+                answered = [Outcome(bool(a), bool(r), float(c)) for a, r, c in zip(ra, ry, conf, strict=True)]
+                lines.append(row(f"{name}: {kind}, {label}", answered, threshold))
+            print("\n".join(lines[-3:]), file=sys.stderr, flush=True)
+    print("\n".join(lines))
     return 0
