@@ -236,9 +236,12 @@ def select(question: Question, ranked: list[Scored], unknown_share: float, model
     rows = candidate_rows(question, ranked, unknown_share)
     logits = model.logits(rows)
     order_scores = model.order_scores(rows, logits)
-    confidences = model.confidences(order_scores, logits)
-    for s, confidence in zip(ranked, confidences, strict=True):
-        s.confidence = float(confidence)
+    if model.meta.get("confidence") != "hand-set":
+        # (a model saved with confidence "hand-set" only re-orders: each fact keeps the hand-set
+        # scorer's confidence, whose threshold serves news questions as well as Wikipedia's)
+        confidences = model.confidences(order_scores, logits)
+        for s, confidence in zip(ranked, confidences, strict=True):
+            s.confidence = float(confidence)
     order = np.argsort(-order_scores, kind="stable")
     return [ranked[i] for i in order]
 
