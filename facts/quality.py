@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process, utils
 from facts.analysis.text import words
 from facts.evaluation import load_questions, overlaps
 from facts.matching import concept_weight, rank, unknown_share
-from facts.selector import FEATURES, candidate_rows
+from facts.selector import FEATURES, ParagraphTerms, candidate_rows, raw_payload
 from facts.service import FactService
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,6 +59,8 @@ class Trace:
     fts_score: float = 0.0
     fuzz_right: bool = False
     fuzz_score: float = 0.0
+    raw: dict | None = None
+    """What the extra features need (see :func:`facts.selector.raw_payload`), when traced with ``raw``."""
 
 
 @dataclass
@@ -121,9 +123,10 @@ class Baselines:
 
 
 def trace_questions(service: FactService, items: Iterable[dict], set_name: str, group_of, *,
-                    baselines: bool = True) -> list[Trace]:
+                    baselines: bool = True, raw: bool = True) -> list[Trace]:
     """Run each question through the engine's candidate search and record features and labels."""
     base = Baselines(service) if baselines else None
+    paragraphs = ParagraphTerms(service) if raw else None
     traces = []
     for item in items:
         question = str(item["question"])
@@ -139,6 +142,8 @@ def trace_questions(service: FactService, items: Iterable[dict], set_name: str, 
         rows = candidate_rows(analysed, ranked, unknown) if ranked else np.zeros((0, len(FEATURES)))
         trace = Trace(set_name, group_of(item), str(item.get("id")), answerable, rows, labels,
                       ranked[0].confidence if ranked else 0.0, bool(labels[0]) if len(labels) else False)
+        if paragraphs is not None and analysed is not None:
+            trace.raw = raw_payload(analysed, ranked, service.vocabulary.for_scope(0), paragraphs)
         if base is not None:
             text, trace.fts_score = base.fts(question)
             trace.fts_right = bool(answerable and text and overlaps(text, evidence))

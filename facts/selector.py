@@ -236,8 +236,98 @@ def select(question: Question, ranked: list[Scored], unknown_share: float, model
     rows = candidate_rows(question, ranked, unknown_share)
     logits = model.logits(rows)
     order_scores = model.order_scores(rows, logits)
-    confidences = model.confidences(order_scores, logits)
-    for s, confidence in zip(ranked, confidences, strict=True):
-        s.confidence = float(confidence)
+    if model.meta.get("confidence") != "hand-set":
+        # (a model saved with confidence "hand-set" only re-orders: each fact keeps the hand-set
+        # scorer's confidence, whose threshold serves news questions as well as Wikipedia's)
+        confidences = model.confidences(order_scores, logits)
+        for s, confidence in zip(ranked, confidences, strict=True):
+            s.confidence = float(confidence)
     order = np.argsort(-order_scores, kind="stable")
     return [ranked[i] for i in order]
+
+
+# -- extra features: paragraph coverage, the question's predicate, abstention signals ---------------
+
+class ParagraphTerms:
+    """Index terms of a fact's whole paragraph (SQuAD questions are written over a paragraph), cached."""
+
+    def __init__(self, service) -> None:
+        self.db = service.db
+        self._of_fact: dict[int, tuple[int, int]] = {}
+        self._terms: dict[tuple[int, int], frozenset[str]] = {}
+
+    def __call__(self, fact_id: int) -> frozenset[str]:
+        """The union of the terms of the active facts sharing ``fact_id``'s document and paragraph."""
+        key = self._of_fact.get(fact_id)
+        if key is None:
+            row = self.db.execute("select document_id, paragraph from facts where id = ?", [fact_id]).fetchone()
+            key = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+            self._of_fact[fact_id] = key
+        terms = self._terms.get(key)
+        if terms is None:
+            rows = self.db.execute("select terms from facts where document_id = ? and paragraph = ? "
+                                   "and status = 'active'", list(key)).fetchall()
+            terms = frozenset(t for (r,) in rows for t in r.split())
+            self._terms[key] = terms
+        return terms
+
+
+def raw_payload(question: Question, ranked: list[Scored], vocabulary, paragraphs: ParagraphTerms) -> dict:
+    """What :func:`extra_rows` needs, small enough to keep per traced question."""
+    from facts.matching import concept_weight  # local: matching imports this module lazily
+
+    concepts = [(c.label, [tuple(a) for a in c.alternatives], c.proper, concept_weight(c, vocabulary), c.df)
+                for c in question.concepts]
+    return {"text": question.text, "kind": question.kind, "concepts": concepts,
+            "candidates": [(s.candidate.id, s.candidate.terms, s.candidate.context_terms,
+                            paragraphs(s.candidate.id), s.confidence, s.coverage) for s in ranked]}
+
+
+EXTRA_FEATURES = (
+    "para_cover", "para_gain", "para_lead", "context_cover", "pred_own", "pred_para", "last_own",
+    "q_para_support", "q_cover_margin", "q_hand_margin", "q_near_best", "q_top5_paragraphs", "q_heaviest",
+    "para_cover_x_what", "para_cover_x_who", "para_cover_x_when", "pred_own_x_what",
+)
+
+
+def _satisfied(concepts: list, terms: frozenset[str]) -> float:
+    total = sum(c[3] for c in concepts) or 1.0
+    return sum(c[3] for c in concepts if any(all(t in terms for t in alt) for alt in c[1])) / total
+
+
+def extra_rows(raw: dict) -> np.ndarray:
+    """Extra features per candidate (:data:`EXTRA_FEATURES`) from a :func:`raw_payload`: coverage by the
+    whole paragraph, the question's predicate (its first and last common content word) in the fact,
+    and question-level abstention signals (how much of the question any candidate's paragraph supports,
+    the lead of the best candidate)."""
+    concepts, candidates, kind = raw["concepts"], raw["candidates"], raw["kind"]
+    if not candidates:
+        return np.zeros((0, len(EXTRA_FEATURES)))
+    common = [c for c in concepts if not c[2]]
+    first = common[0] if common else None
+    last = common[-1] if len(common) > 1 else None
+    total = sum(c[3] for c in concepts) or 1.0
+    heaviest = max((c[3] for c in concepts), default=0.0) / total
+
+    def holds(concept, terms):
+        return float(concept is not None and any(all(t in terms for t in alt) for alt in concept[1]))
+
+    own = np.array([_satisfied(concepts, c[1]) for c in candidates])
+    para = np.array([_satisfied(concepts, c[3]) for c in candidates])
+    context = np.array([_satisfied(concepts, c[1] | c[2]) for c in candidates])
+    union = frozenset().union(*(c[3] for c in candidates))
+    support = _satisfied(concepts, union)
+    coverage = sorted((c[5] for c in candidates), reverse=True)
+    hand = sorted((c[4] for c in candidates), reverse=True)
+    cover_margin = coverage[0] - (coverage[1] if len(coverage) > 1 else 0.0)
+    hand_margin = hand[0] - (hand[1] if len(hand) > 1 else 0.0)
+    near = math.log1p(sum(c >= coverage[0] - 0.05 for c in coverage))
+    top5 = len({id(c[3]) for c in candidates[:5]}) / 5.0
+    rows = []
+    for i, c in enumerate(candidates):
+        pred_own, pred_para, last_own = holds(first, c[1]), holds(first, c[3]), holds(last, c[1])
+        rows.append([para[i], para[i] - own[i], para[i] - para.max(), context[i], pred_own, pred_para, last_own,
+                     support, cover_margin, hand_margin, near, top5, heaviest,
+                     para[i] * (kind == "what"), para[i] * (kind == "who"), para[i] * (kind == "when"),
+                     pred_own * (kind == "what")])
+    return np.asarray(rows, dtype=np.float64)

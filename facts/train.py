@@ -145,18 +145,28 @@ def fit_model(training: list[Trace], calibrating: list[Trace], threshold: float 
     return AnswerModel(FEATURES, mean, scale, weights, bias, calibration, threshold, meta or {}, trees)
 
 
+HAND_CONFIDENCE = FEATURES.index("hand_confidence")
+
+
 def outcomes(model: AnswerModel, traces: list[Trace]) -> list[Outcome]:
-    """Each question answered by ``model``: its top fact's right-ness and calibrated confidence."""
+    """Each question answered by ``model``: its top fact's right-ness and calibrated confidence (or,
+    for a model that keeps the hand-set confidence, that fact's hand-set confidence)."""
     out = []
     a, b, c = model.calibration
     for t in traces:
+        if model.meta.get("confidence") == "hand-set":
+            best = int(np.argmax(model.order_scores(t.rows, model.logits(t.rows)))) if len(t.rows) else -1
+            out.append(Outcome(t.answerable, best >= 0 and bool(t.labels[best]),
+                               float(t.rows[best, HAND_CONFIDENCE]) if best >= 0 else 0.0))
+            continue
         logit, margin, right = top_choice(model, t)
         confidence = 1.0 / (1.0 + np.exp(-(a * logit + b * margin + c))) if len(t.rows) else 0.0
         out.append(Outcome(t.answerable, right, float(confidence)))
     return out
 
 
-def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int, kind: str) -> list[Outcome]:
+def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int, kind: str,
+              confidence: str = "fitted") -> list[Outcome]:
     """Held-out outcomes for every squad2-tune question (its article's fold never fitted on)."""
     articles = sorted({t.group for t in squad2})
     fold_of = {a: i % folds for i, a in enumerate(articles)}
@@ -164,7 +174,7 @@ def cross_fit(squad1: list[Trace], squad2: list[Trace], folds: int, kind: str) -
     for k in range(folds):
         train2 = [t for t in squad2 if fold_of[t.group] != k]
         test = [(i, t) for i, t in enumerate(squad2) if fold_of[t.group] == k]
-        model = fit_model(squad1 + train2, train2, kind=kind)
+        model = fit_model(squad1 + train2, train2, kind=kind, meta={"confidence": confidence})
         for (i, _), outcome in zip(test, outcomes(model, [t for _, t in test]), strict=True):
             result[i] = outcome
         print(f"  fold {k + 1}/{folds}: {len(test)} questions held out", file=sys.stderr)
@@ -195,6 +205,13 @@ def _cached(work: Path, name: str, build) -> list[Trace]:
     return traces
 
 
+def _without_raw(traces: list[Trace]) -> list[Trace]:
+    """The traces without their extra-feature payloads (not used here; they are large)."""
+    for t in traces:
+        t.raw = None
+    return traces
+
+
 def main(argv: list[str] | None = None) -> int:
     """Fit, report held-out figures, save the model (unless --dry-run)."""
     parser = argparse.ArgumentParser(prog="python -m facts.train", description=__doc__.split("\n\n")[0])
@@ -203,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--model", choices=("logistic", "trees"), default="logistic",
                         help="trees needs the optional 'train' extra (LightGBM)")
+    parser.add_argument("--confidence", choices=("fitted", "hand-set"), default="fitted",
+                        help="hand-set: the model only re-orders the candidates; the answer keeps the "
+                             "hand-set scorer's confidence (and its 0.5 threshold)")
+    parser.add_argument("--squad1-research", action="store_true",
+                        help="fit on the squad1-train traces of python -m facts.experiments trace (every usable "
+                             "article, about 20 a database) instead of --squad1-articles in one database")
     parser.add_argument("--dry-run", action="store_true", help="report only; do not write the model file")
     parser.add_argument("--install", action="store_true",
                         help="write the model into the package (facts/data), making it the engine's scorer; "
@@ -214,16 +237,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
     print("tracing questions (cached in the work folder)...", file=sys.stderr)
-    squad2 = _cached(args.work, "squad2", lambda b: quality.squad2_traces(args.work, shared, baselines=b))
-    squad1 = _cached(args.work, f"squad1-{args.squad1_articles}",
-                     lambda b: quality.squad1_traces(args.work, shared, args.squad1_articles, baselines=False))
+    if args.squad1_research:
+        research = args.work / "research"
+        groups = sorted(research.glob("squad1-g*.pkl"))
+        if not groups:
+            print("no traces: run python -m facts.experiments trace first", file=sys.stderr)
+            return 2
+        squad1 = [t for g in groups for t in _without_raw(pickle.loads(g.read_bytes()))]
+        squad2 = _without_raw(pickle.loads((research / "squad2.pkl").read_bytes()))
+    else:
+        squad2 = _cached(args.work, "squad2", lambda b: quality.squad2_traces(args.work, shared, baselines=b))
+        squad1 = _cached(args.work, f"squad1-{args.squad1_articles}",
+                         lambda b: quality.squad1_traces(args.work, shared, args.squad1_articles, baselines=False))
     dev = quality.dev_traces(args.work, shared)
     heldout = quality.heldout_traces(args.work)
 
     print("cross-fitting by article...", file=sys.stderr)
-    held_out = cross_fit(squad1, squad2, args.folds, args.model)
+    held_out = cross_fit(squad1, squad2, args.folds, args.model, args.confidence)
     threshold, balance = quality.best_balance(held_out)
     threshold = round(min(max(threshold, 0.05), 0.95), 2)
+    if args.confidence == "hand-set":
+        threshold = quality.HAND_SET_THRESHOLD
     pool = quality.figures(held_out, threshold)
 
     meta = {
@@ -234,8 +268,10 @@ def main(argv: list[str] | None = None) -> int:
         },
         "date": datetime.date.today().isoformat(),
         "model": args.model,
+        "confidence": args.confidence,
         "command": f"python -m facts.train --model {args.model} --squad1-articles {args.squad1_articles} "
-                   f"--folds {args.folds}",
+                   f"--folds {args.folds} --confidence {args.confidence}"
+                   + (" --squad1-research" if args.squad1_research else ""),
         "held_out": {"set": f"squad2-tune, {args.folds} folds by article", "top": round(pool.top, 4),
                      "right": round(pool.right, 4), "abstained": round(pool.abstained, 4),
                      "auc": round(pool.auc, 4), "ece": round(pool.ece or 0.0, 4)},

@@ -60,6 +60,17 @@ def test_selector_reorders_real_candidates_and_gives_probabilities(news_service:
     assert chosen[0].confidence == max(s.confidence for s in chosen)
 
 
+def test_a_model_that_keeps_the_hand_set_confidence_only_reorders(news_service: FactService) -> None:
+    question, ranked = _ranked(news_service, "who said the bridge would cost money")
+    hand = {s.candidate.id: s.confidence for s in ranked}
+    longest = max(ranked, key=lambda s: len(s.candidate.text))
+    model = _model({"log_length": 5.0})
+    model = AnswerModel.from_json({**model.to_json(), "meta": {"confidence": "hand-set"}})
+    chosen = select(question, list(ranked), 0.0, model)
+    assert chosen[0].candidate.id == longest.candidate.id
+    assert {s.candidate.id: s.confidence for s in chosen} == hand
+
+
 def test_saved_model_round_trips_and_refuses_other_features() -> None:
     model = _model({"coverage": 2.0})
     data = model.to_json()
