@@ -239,3 +239,16 @@ def timeline(conn: sqlite3.Connection, scope: int, fact_ids: list[int] | None, l
         params,
     ).fetchall()
     return [row_to_fact(r) for r in rows], total
+
+
+def paragraph_of_fact(conn: sqlite3.Connection, fact_id: int) -> tuple[int, int]:
+    """(document id, paragraph) of a fact; (0, 0) when there is no such fact."""
+    row = conn.execute("select document_id, paragraph from facts where id = ?", [fact_id]).fetchone()
+    return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+
+
+def paragraph_terms(conn: sqlite3.Connection, document_id: int, paragraph: int) -> frozenset[str]:
+    """The union of the index terms of the active facts of one paragraph."""
+    rows = conn.execute("select terms from facts where document_id = ? and paragraph = ? and status = 'active'",
+                        [document_id, paragraph]).fetchall()
+    return frozenset(t for (r,) in rows for t in r.split())

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from facts import repository
 from facts.analysis.text import QUESTION_WORDS, STOPWORDS, stem, words
 from facts.matching import _DATE_EXPRESSION, _DATE_WORD, _NUMBER, NO_FIT, Scored
 from facts.question import Question
@@ -260,14 +261,11 @@ class ParagraphTerms:
         """The union of the terms of the active facts sharing ``fact_id``'s document and paragraph."""
         key = self._of_fact.get(fact_id)
         if key is None:
-            row = self.db.execute("select document_id, paragraph from facts where id = ?", [fact_id]).fetchone()
-            key = (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
+            key = repository.paragraph_of_fact(self.db.conn, fact_id)
             self._of_fact[fact_id] = key
         terms = self._terms.get(key)
         if terms is None:
-            rows = self.db.execute("select terms from facts where document_id = ? and paragraph = ? "
-                                   "and status = 'active'", list(key)).fetchall()
-            terms = frozenset(t for (r,) in rows for t in r.split())
+            terms = repository.paragraph_terms(self.db.conn, *key)
             self._terms[key] = terms
         return terms
 
