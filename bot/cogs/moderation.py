@@ -79,7 +79,12 @@ class Moderation(
         result: ChangeResult,
         scope: int | None,
         reason: str | None,
+        *,
+        requested_id: int | None = None,
     ) -> None:
+        """Tell the moderator and the log channel; a change to an existing fact also reaches earlier answers."""
+        if requested_id is not None:
+            self.bot.corrections.changed(change_of(verb, requested_id, result, scope, reason))
         where = "for every server" if scope is None else "in this server"
         why = f" Reason: {safe_clip(reason, 300)}" if reason else ""
         await send_ephemeral(
@@ -133,8 +138,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.edit_fact(id, text, actor=actor, guild_id=scope, reason=reason, expected_version=version)
         )
-        self.bot.corrections.changed(change_of("edited", id, result, scope, reason))  # earlier answers
-        await self._changed(interaction, "edited", result, scope, reason)
+        await self._changed(interaction, "edited", result, scope, reason, requested_id=id)
 
     @app_commands.command(name="retract")
     @app_commands.describe(
@@ -151,8 +155,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.retract_fact(id, actor=actor, guild_id=scope, reason=reason)
         )
-        self.bot.corrections.changed(change_of("retracted", id, result, scope, reason))  # earlier answers
-        await self._changed(interaction, "retracted", result, scope, reason)
+        await self._changed(interaction, "retracted", result, scope, reason, requested_id=id)
 
     @app_commands.command(name="restore")
     @app_commands.describe(
@@ -171,8 +174,7 @@ class Moderation(
         result = await self.bot.bridge.run(
             lambda s: s.restore_fact(id, actor=actor, guild_id=scope, reason=reason)
         )
-        self.bot.corrections.changed(change_of("restored", id, result, scope, reason))  # earlier answers
-        await self._changed(interaction, "restored", result, scope, reason)
+        await self._changed(interaction, "restored", result, scope, reason, requested_id=id)
 
     @app_commands.command(name="history")
     @app_commands.describe(id="The fact number (Fact #…)")
