@@ -10,6 +10,7 @@ from facts.analysis.aliases import AliasTable, is_concept_key
 from facts.analysis.calendar import MONTH_WORDS
 from facts.analysis.indexing import index_terms
 from facts.analysis.text import QUESTION_WORDS, STOPWORDS, clean, stem, words
+from facts.background import load_background
 from facts.errors import InvalidQuestion
 from facts.vocabulary import VocabularyView
 
@@ -17,8 +18,9 @@ MAX_QUESTION_CHARS = 1000
 
 _KIND_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("yes-no", re.compile(r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b(?!.*\bor\b)")),
+    ("when", re.compile(r"\bhow long (ago|since)\b|\bhow long had it been\b")),
     ("how-many", re.compile(
-        r"\b(how (many|much)|how (large|big|far|old|high|tall|deep|fast|heavy|wide)"
+        r"\b(how (many|much)|how (large|big|far|old|high|tall|deep|fast|heavy|wide|long|often)"
         r"|what (percentage|proportion|share|number|amount)"
         r"|what(?:'s| is| was| were| are)? (?:the )?(?:[\w'’]+ ){0,4}(price|cost|rate|amount|value|number"
         r"|percentage|total|toll|figure|size|magnitude|mag|depth|height|budget|fee|salary|score))\b")),
@@ -58,6 +60,16 @@ _WHICH_KINDS: dict[str, frozenset[str]] = {
                      "representative", "analyst", "executive", "councillor", "councillors", "mayor", "senator"],
                     frozenset({"person"})),
 }
+_FRAME_AFTER_HOW = frozenset(
+    "many much large big far old high tall deep fast heavy wide long often soon".split()
+)
+"""The word after "how" names the kind of answer ("how long"), not what the question is about."""
+_FRAME_AFTER_WHAT_WHEN = frozenset("time date day year month".split())
+"""In a "when" question, the noun after "what"/"which" ("what time", "which year") is the answer's kind."""
+_DURATION_UNITS = tuple(sorted({stem(w) for w in (
+    "seconds minutes hours days weeks months years decades centuries nights overnight").split()}))
+"""What a "how long" answer counts."""
+
 _KIND_WANTS: dict[str, frozenset[str]] = {
     "who": frozenset({"person", "org"}),
     "where": frozenset({"place"}),
@@ -178,9 +190,12 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: VocabularyV
     kind = question_kind(text)
     result = Question(text=text, kind=kind, wanted=wanted_kinds(text, kind), aliases=aliases)
     matched = aliases.match(tokens)
-    used: set[int] = set()
+    frame = _frame_words(tokens, kind)
+    used: set[int] = set(frame)
     for start, end, keys in matched:
         phrase = tokens[start:end]
+        if frame.intersection(range(start, end)):
+            continue
         if all(t in STOPWORDS for t in phrase) and not any(t in proper_words for t in phrase):
             continue  # e.g. lower-case "us" as a pronoun
         used.update(range(start, end))
@@ -203,7 +218,7 @@ def analyse_question(question: str, aliases: AliasTable, vocabulary: VocabularyV
             result.years.add(token)
         term = stem(token)
         concept = Concept(label=token, alternatives=[(term,)], proper=token in proper_words)
-        if term not in vocabulary.df and len(token) >= 4 and not token.isdigit():
+        if term not in vocabulary.df and len(token) >= 4 and not token.isdigit() and not _common_word(term):
             fixed = vocabulary.closest(term, token)
             if fixed:
                 concept.alternatives = [(fixed,)]
@@ -228,6 +243,27 @@ _HUMAN_NOUNS = frozenset(
 _NAMES_WANTED = re.compile(r"\b(which|what|name the) (two|three|four|five|six|several|\d+) \w+")
 
 
+COMMON_WORD_SENTENCES = 10
+"""A stem found in this many sentences of the background corpus is a word, not a typo to fix."""
+
+
+def _common_word(term: str) -> bool:
+    """True for a stem general English uses often: "long" is a word the facts lack, not a typo of "jong"."""
+    return load_background().count(term) >= COMMON_WORD_SENTENCES
+
+
+def _frame_words(tokens: list[str], kind: str) -> set[int]:
+    """Positions of the question's frame words: "how many", "how long", "what year" say what kind of
+    answer is wanted, and are not topics a fact must hold."""
+    frame = set()
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        after_how = token == "how" and following in _FRAME_AFTER_HOW
+        if after_how or (kind == "when" and token in ("what", "which") and following in _FRAME_AFTER_WHAT_WHEN):
+            frame.add(i + 1)
+    return frame
+
+
 def _measure(text: str) -> str | None:
     lowered = text.lower()
     if re.search(r"\b(percentage|percent|proportion|share of|fraction)\b", lowered):
@@ -241,7 +277,10 @@ def _measure(text: str) -> str | None:
 
 def _counted_noun(text: str, aliases: AliasTable) -> tuple[str, ...]:
     """'how many helicopters were used' -> the terms of 'helicopters' (people match any human noun)."""
-    match = re.search(r"\bhow many((?: [\w'-]+){1,3})", _fix_question_words(text.lower()))
+    lowered = _fix_question_words(text.lower())
+    if re.search(r"\bhow long\b", lowered):
+        return _DURATION_UNITS
+    match = re.search(r"\bhow many((?: [\w'-]+){1,3})", lowered)
     if not match:
         return ()
     phrase = []
