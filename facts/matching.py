@@ -56,6 +56,8 @@ _DATE_EXPRESSION = re.compile(
     rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE)
+"""A time of day ("9:40 p.m."): a when, not a quantity."""
 _TIME_WORDS = rf"(?:{alternation(MONTH_NAMES + WEEKDAY_NAMES + MONTH_ABBREVIATIONS)})\b"
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on|based in|held in"
@@ -204,7 +206,7 @@ def type_fit(question: Question, candidate: Candidate) -> float:
             return 1.0
         return NEAR_FIT if candidate.context_terms & MONTH_STEMS else NO_FIT
     if kind == "how-many":
-        undated = _DATE_EXPRESSION.sub(" ", text)
+        undated = _CLOCK_TIME.sub(" ", _DATE_EXPRESSION.sub(" ", text))
         asked = {c.label for c in question.concepts}
         numbers = [m for m in _NUMBER.finditer(undated) if m.group().lower() not in asked]
         if not numbers:

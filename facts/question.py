@@ -327,4 +327,15 @@ def _proper_words(text: str) -> set[str]:
         if i == 0 or not word[0].isupper():
             continue
         proper.update(words(word))
+    import os
+    cut = float(os.environ.get("CAPCUT", "0"))
+    if cut:
+        bg = load_background()
+        for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’.-]*", text)):
+            word = match.group()
+            if word[0].islower() or i == 0:
+                for w in words(word):
+                    share = bg.capitalised(w)
+                    if share is not None and share >= cut and w not in STOPWORDS:
+                        proper.add(w)
     return {w for w in proper if w not in QUESTION_WORDS}
