@@ -226,11 +226,13 @@ def type_fit(question: Question, candidate: Candidate) -> float:
         return 1.0 if _CAUSAL.search(text) else WEAK_FIT
     if question.wanted:
         fresh = [e for e, k in candidate.entities if k in question.wanted and not question.mentions(e)]
-        if kind == "who" and candidate.speaker and not question.mentions(candidate.speaker):
+        if kind == "who" and candidate.speaker and not question.mentions(candidate.speaker) and (
+                question.wanted != {"person"} or any(e == candidate.speaker and k == "person"
+                                                      for e, k in candidate.entities)):
             fresh.append(candidate.speaker)
         if fresh:
             return 1.0
-        if kind == "name" or question.needs_names or (kind != "who" and question.wanted == {"person"}):
+        if kind == "name" or question.needs_names or question.wanted == {"person"}:
             return NO_FIT  # "which two officials": names wanted, none given
         return WEAK_FIT  # answers are often descriptions ("the defense intelligence agency"), not names
     return 1.0

@@ -70,6 +70,9 @@ _DURATION_UNITS = tuple(sorted({stem(w) for w in (
     "seconds minutes hours days weeks months years decades centuries nights overnight").split()}))
 """What a "how long" answer counts."""
 
+_ROLE_OF = re.compile(r"\bwho(?:'s|’s| is| was| will be| would be)? (?:the|a|an) (?:[\w-]+ )?[\w-]+ of\b")
+"""'who is the director of ...', 'who was the new head of ...': the answer is the person in that role."""
+
 _KIND_WANTS: dict[str, frozenset[str]] = {
     "who": frozenset({"person", "org"}),
     "where": frozenset({"place"}),
@@ -150,6 +153,8 @@ def wanted_kinds(text: str, kind: str) -> frozenset[str]:
     noun = answer_type_noun(text)
     if kind in ("which", "who", "what", "name") and noun:
         return _WHICH_KINDS[noun]
+    if kind == "who" and _ROLE_OF.search(text.lower()):
+        return frozenset({"person"})  # "who is the director of ...": a person holds the role
     return _KIND_WANTS.get(kind, frozenset())
 
 
