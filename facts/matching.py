@@ -206,7 +206,10 @@ def type_fit(question: Question, candidate: Candidate) -> float:
     text = candidate.text
     kind = question.kind
     if kind == "when":
-        if candidate.event_date or _DATE_WORD.search(text):
+        dates = [m.group() for m in _DATE_WORD.finditer(text)]
+        if dates and all(stem(d.lower()) in question.asked_terms for d in dates):
+            return NO_FIT  # its only date is the one the question names ("what date in August ...")
+        if candidate.event_date or dates:
             return 1.0
         return NEAR_FIT if candidate.context_terms & MONTH_STEMS else NO_FIT
     if kind == "how-many":
