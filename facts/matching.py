@@ -201,13 +201,20 @@ def fetch_candidates(conn: sqlite3.Connection, question: Question, scope: int, v
     return candidates, hits
 
 
+def _date_mentions(text: str) -> list[str]:
+    """The dates and times a text names: whole expressions ("March 8, 2023") and lone time words."""
+    spans = [m.span() for m in _DATE_EXPRESSION.finditer(text)]
+    lone = [m.group() for m in _DATE_WORD.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
+    return [text[a:b] for a, b in spans] + lone
+
+
 def type_fit(question: Question, candidate: Candidate) -> float:
     """How well a fact can hold the kind of answer the question wants (1.0 = it can)."""
     text = candidate.text
     kind = question.kind
     if kind == "when":
-        dates = [m.group() for m in _DATE_WORD.finditer(text)]
-        if dates and all(stem(d.lower()) in question.asked_terms for d in dates):
+        dates = _date_mentions(text)
+        if dates and all(set(map(stem, words(d))) <= question.asked_terms for d in dates):
             return NO_FIT  # its only date is the one the question names ("what date in August ...")
         if candidate.event_date or dates:
             return 1.0

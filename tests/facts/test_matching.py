@@ -77,3 +77,35 @@ def test_equal_scores_keep_the_search_order(news_service: FactService) -> None:
     first = candidate("The mayor praised the crews.", fact_id=1, found=2.0)
     second = candidate("The mayor praised the crews.", fact_id=2, found=1.0)
     assert [s.candidate.id for s in score_candidates(question, [second, first], news_service.vocabulary)] == [1, 2]
+
+
+def test_a_neighbour_names_who_is_meant_more_than_what_happened(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "When did Riverton approve the bridge?")
+    name_beside = candidate("On March 8 the council approved the bridge.", context="riverton")
+    verb_beside = candidate("On March 8 Riverton talked about the bridge.", fact_id=2, context="approv")
+    scored = {s.candidate.id: s for s in score_candidates(question, [name_beside, verb_beside],
+                                                           news_service.vocabulary)}
+    assert scored[1].coverage > scored[2].coverage
+
+
+def test_a_time_of_day_is_not_a_quantity(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "How many bridges did the council approve?")
+    timed = candidate("The council approved the bridges at 9:40 p.m.")
+    counted = candidate("The council approved three bridges.", fact_id=2)
+    assert type_fit(question, timed) < type_fit(question, counted) == 1.0
+
+
+def test_a_when_answer_holds_a_date_the_question_does_not_name(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "What date in March did the council vote?")
+    only_the_month = candidate("The council voted in March.")
+    a_day = candidate("The council voted on March 8.", fact_id=2, event_date="2023-03-08")
+    assert type_fit(question, only_the_month) < type_fit(question, a_day) == 1.0
+
+
+def test_a_role_question_needs_a_person_in_the_fact(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "Who is the director of the Riverton port authority?")
+    bodies_only = candidate("The Riverton port authority opened a new terminal.")
+    bodies_only.entities = [("Riverton", "place")]
+    with_person = candidate("Anna Berg, director of the Riverton port authority, opened a terminal.", fact_id=2)
+    with_person.entities = [("Anna Berg", "person"), ("Riverton", "place")]
+    assert type_fit(question, bodies_only) < type_fit(question, with_person) == 1.0

@@ -80,3 +80,46 @@ def test_questions_that_cannot_be_asked_are_refused_with_a_reason(news_service: 
                                                                   message: str) -> None:
     with pytest.raises(InvalidQuestion, match=message):
         analysed(news_service, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("How many bridges did the council approve?", "many"),
+        ("How much did the bridge cost?", "much"),
+        ("How long will the bridge stay closed?", "long"),
+        ("What year did the council approve the bridge?", "year"),
+        ("What time did the council vote?", "time"),
+    ],
+)
+def test_the_question_frame_is_not_a_topic_a_fact_must_hold(news_service: FactService, text: str, frame: str) -> None:
+    labels = {c.label for c in analysed(news_service, text).concepts}
+    assert frame not in labels
+    assert "bridge" in labels or "council" in labels
+
+
+def test_how_long_asks_for_a_duration(news_service: FactService) -> None:
+    question = analysed(news_service, "How long will the bridge stay closed?")
+    assert question.kind == "how-many"
+    assert {stem("weeks"), stem("days"), stem("hours")} <= set(question.counted)
+    assert analysed(news_service, "How long ago did the council vote?").kind == "when"
+
+
+def test_a_common_english_word_the_facts_lack_is_not_spelling_fixed(news_service: FactService) -> None:
+    news_service.add_fact("Kim Jong Un met the delegation.", source="note", actor="t", guild_id=None)
+    concepts = analysed(news_service, "How long is the bridge?").concepts + \
+        analysed(news_service, "Is the bridge long?").concepts
+    assert not any(c.corrected_from == "long" for c in concepts)
+    assert any(c.corrected_from for c in analysed(news_service, "When did the counsil vote?").concepts)
+
+
+def test_a_name_typed_in_lower_case_is_still_a_name(news_service: FactService) -> None:
+    concepts = {c.label: c for c in analysed(news_service, "who is the president of france").concepts}
+    assert concepts["france"].proper
+    assert not concepts["president"].proper
+
+
+def test_who_holds_a_role_wants_a_person(news_service: FactService) -> None:
+    assert analysed(news_service, "Who is the director of the Riverton port?").wanted == {"person"}
+    assert analysed(news_service, "who's the head of the council").wanted == {"person"}
+    assert "org" in analysed(news_service, "Who approved the bridge?").wanted
