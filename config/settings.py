@@ -69,7 +69,8 @@ class Settings:
     moderator_role_ids: frozenset[int] = frozenset()
     answer_channel_ids: frozenset[int] = frozenset()
     log_channel_id: int | None = None
-    min_confidence: float = 0.5
+    min_confidence: float | None = None
+    """None: the answer engine's own default (the threshold its confidence model was fitted with)."""
     auto_confidence: float = 0.75
     dev_guild_id: int | None = None
     shard_count: int | None = None
@@ -227,7 +228,7 @@ def load_settings(
 
     min_conf = values.get("min_confidence", Settings.min_confidence)
     auto_conf = values.get("auto_confidence", Settings.auto_confidence)
-    if auto_conf < min_conf:
+    if min_conf is not None and auto_conf < min_conf:
         problems.append(
             f"FACTBOT_AUTO_CONFIDENCE ({auto_conf}) must be at least FACTBOT_MIN_CONFIDENCE ({min_conf}): "
             "unprompted answers need more certainty than asked ones"

@@ -312,9 +312,9 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
                      *, fitted: bool = True) -> list[Scored]:
     """Score and sort candidates, best first.
 
-    With ``fitted`` (and a bundled model, see :mod:`facts.selector`) the fitted selector re-ranks
-    them and sets each confidence to its calibrated probability of being a right answer; without,
-    the hand-set coverage scores decide.
+    The hand-set coverage scores order them. With ``fitted`` and the bundled confidence model
+    (:mod:`facts.confidence`), the best one's confidence becomes its estimated probability of being a
+    right answer (a fitted selector, :mod:`facts.selector`, when one is bundled, re-ranks them instead).
     """
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
@@ -399,6 +399,11 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         model = load_model()
         if model is not None:
             return select(question, scored, unknown_share(question, weights), model)
+        from facts.confidence import calibrate, load_confidence_model  # it builds on this module
+
+        confidence_model = load_confidence_model()
+        if confidence_model is not None:
+            calibrate(question, scored, unknown_share(question, weights), vocabulary, confidence_model)
     return scored
 
 

@@ -33,6 +33,7 @@ from facts.service import FactService
 
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT_DIR = REPO / "tests" / "data" / "heldout"
+NEWS_DIR = REPO / "tests" / "data" / "heldout-news"
 HAND_SET_THRESHOLD = 0.5
 SQUAD1_EXCLUDED = frozenset({"002", *(f"{n:03d}" for n in range(6, 15))})
 """squad1-train articles that are also squad2-tune's train articles (never fitted on twice)."""
@@ -61,6 +62,8 @@ class Trace:
     fuzz_score: float = 0.0
     raw: dict | None = None
     """What the extra features need (see :func:`facts.selector.raw_payload`), when traced with ``raw``."""
+    facts: int = 0
+    """Live facts in the database it was asked of."""
 
 
 @dataclass
@@ -141,7 +144,8 @@ def trace_questions(service: FactService, items: Iterable[dict], set_name: str, 
         labels = np.array([answerable and overlaps(s.candidate.text, evidence) for s in ranked], dtype=bool)
         rows = candidate_rows(analysed, ranked, unknown) if ranked else np.zeros((0, len(FEATURES)))
         trace = Trace(set_name, group_of(item), str(item.get("id")), answerable, rows, labels,
-                      ranked[0].confidence if ranked else 0.0, bool(labels[0]) if len(labels) else False)
+                      ranked[0].confidence if ranked else 0.0, bool(labels[0]) if len(labels) else False,
+                      facts=service.vocabulary.for_scope(0).total)
         if paragraphs is not None and analysed is not None:
             trace.raw = raw_payload(analysed, ranked, service.vocabulary.for_scope(0), paragraphs)
         if base is not None:
@@ -236,6 +240,32 @@ def heldout_traces(work: Path) -> list[Trace]:
                                       lambda i, d=document.stem: d)
         finally:
             service.close()
+    return traces
+
+
+def news_traces(work: Path, baselines: bool = True) -> list[Trace]:
+    """The repository's blind news sets (``tests/data/heldout-news``): new questions on the bundled
+    report, and questions over four outlets' reports of one event ingested beside it."""
+    traces = []
+    sample = FactService(work / "news-sample.db")
+    try:
+        sample.ensure_sample_corpus()
+        traces += trace_questions(sample, load_questions(NEWS_DIR / "sample-report.jsonl"), "news-sample",
+                                  lambda i: "news-sample", baselines=baselines)
+    finally:
+        sample.close()
+    path = work / "news-four.db"
+    fresh = not path.exists()
+    four = FactService(path)
+    try:
+        if fresh:
+            four.ensure_sample_corpus()
+            for document in sorted(p for p in NEWS_DIR.glob("*.md") if p.name != "README.md"):
+                four.ingest_path(document)
+        traces += trace_questions(four, load_questions(NEWS_DIR / "four-outlets.jsonl"), "news-four",
+                                  lambda i: "news-four", baselines=baselines)
+    finally:
+        four.close()
     return traces
 
 

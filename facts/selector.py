@@ -76,8 +76,10 @@ def question_features(question: Question, unknown_share: float) -> dict[str, flo
     return row
 
 
-def candidate_rows(question: Question, ranked: list[Scored], unknown_share: float) -> np.ndarray:
-    """One feature row per candidate, in :data:`FEATURES` order."""
+def candidate_rows(question: Question, ranked: list[Scored], unknown_share: float, *,
+                   first_only: bool = False) -> np.ndarray:
+    """One feature row per candidate, in :data:`FEATURES` order (``first_only``: the best-ranked one's
+    row alone, still compared with all the others)."""
     base = question_features(question, unknown_share)
     best = max((s.coverage for s in ranked), default=0.0)
     second = sorted((s.coverage for s in ranked), reverse=True)[1] if len(ranked) > 1 else 0.0
@@ -87,7 +89,7 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
     kind = question.kind
     question_stems = content_stems(question.text)
     rows = []
-    for i, s in enumerate(ranked):
+    for i, s in enumerate(ranked[:1] if first_only else ranked):
         parts = s.parts
         assert parts is not None
         cand = s.candidate

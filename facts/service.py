@@ -21,6 +21,7 @@ from facts import citations, claims, feedback, moderation, portability, reposito
 from facts.analysis.aliases import AliasTable, bundled_alias_table
 from facts.analysis.text import clean, storable, words
 from facts.answering import RANKED_TO_LOAD, compose
+from facts.confidence import default_threshold
 from facts.database import BUSY_TIMEOUT_SECONDS, close_database, database_error, open_database, utc_now
 from facts.errors import DatabaseError, FactNotFound, InvalidEdit, InvalidInput
 from facts.ingest import ingest_bytes, ingest_many, prepare, read_file
@@ -119,14 +120,15 @@ def _guarded_api(cls: C) -> C:
 class FactService:
     """Facade over the store, ingest, matcher and moderation for one database file."""
 
-    def __init__(self, db_path: str | Path, *, min_confidence: float = 0.5,
+    def __init__(self, db_path: str | Path, *, min_confidence: float | None = None,
                  busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Open (creating or migrating) the database at ``db_path``.
 
+        ``min_confidence``: what an answer needs (None: the confidence model's fitted threshold).
         ``busy_timeout``: seconds a write waits for another program's lock before DatabaseError.
         """
         self.path = Path(db_path)
-        self.min_confidence = min_confidence
+        self.min_confidence = default_threshold() if min_confidence is None else min_confidence
         self._lock = threading.RLock()
         self._closed = False
         self.db = open_database(self.path, timeout=busy_timeout)
