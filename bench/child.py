@@ -4,6 +4,9 @@ Systems: ``factbot`` (ingest through FactService, then its answer path), ``rapid
 bot: ``process.extractOne`` with ``fuzz.token_set_ratio`` over every fact), ``fts5`` (plain SQLite
 FTS5, ``bm25()`` over an OR of the question's quoted words), and ``startup`` (open the factbot
 database and answer one question). Prints one JSON object on stdout.
+
+A factbot hit is judged as the quality harness (:mod:`facts.quality`) judges: the ranking's top fact,
+a two-sentence one included, holds the target sentence; the baselines' top sentence is the target.
 """
 
 from __future__ import annotations
@@ -44,18 +47,21 @@ def _questions(work: Path) -> list[dict]:
     return json.loads((work / "questions.json").read_text())
 
 
-def _timed(questions: list[dict], answer, budget: float | None) -> tuple[list[float], list[bool]]:
-    """Warm up, then time each question; with ``budget``, stop once it is spent (at least 10 asked)."""
+def _timed(questions: list[dict], answer, budget: float | None, judge=None) -> tuple[list[float], list]:
+    """Warm up, then time each question; with ``budget``, stop once it is spent (at least 10 asked).
+
+    Without ``judge`` each answer is the hit itself; with it, ``judge(question, answer)`` (untimed) gives it.
+    """
     for q in questions[:WARMUP] if budget is None else questions[:1]:
         answer(q)
     latencies, hits = [], []
     spent = 0.0
     for q in questions:
         start = time.perf_counter()
-        hit = answer(q)
+        got = answer(q)
         elapsed = time.perf_counter() - start
         latencies.append(elapsed)
-        hits.append(bool(hit))
+        hits.append(judge(q, got) if judge is not None else bool(got))
         spent += elapsed
         if budget is not None and spent > budget and len(latencies) >= 10:
             break
@@ -63,6 +69,7 @@ def _timed(questions: list[dict], answer, budget: float | None) -> tuple[list[fl
 
 
 def run_factbot(n: int, work: Path, workers: int) -> dict:
+    from facts.quality import rank_unfitted
     from facts.service import FactService
 
     path = work / "factbot.db"
@@ -85,15 +92,20 @@ def run_factbot(n: int, work: Path, workers: int) -> dict:
     service.close()
     service = FactService(path)  # as a user would: open the built database
 
-    def answer(q: dict) -> bool:
-        result = service.ask(q["text"])
+    def judge(q: dict, result) -> tuple[bool, bool]:
+        """(recall hit, reply leads with it). The hit is judged as the quality harness judges: the
+        ranking's top fact (a two-sentence one included) holds the target sentence. The reply may lead
+        with another fact: when several documents answer, the newest one's claim comes first."""
+        _, ranked, _ = rank_unfitted(service, q["text"])
         top = result.fact if result.answered else (result.suggestions[0] if result.suggestions else None)
-        return top is not None and top.text == q["target"]
+        return (bool(ranked) and q["target"] in ranked[0].candidate.text,
+                top is not None and q["target"] in top.text)
 
-    latencies, hits = _timed(_questions(work), answer, None)
+    latencies, judged = _timed(_questions(work), lambda q: service.ask(q["text"]), None, judge)
     service.close()
     return {"system": "factbot", "n": n, "facts": facts, "index_seconds": ingest, "db_bytes": _db_bytes(path),
-            "latencies": latencies, "hits": hits, "peak_rss_mb": _rss_mb(), "workers": workers}
+            "latencies": latencies, "hits": [hit for hit, _ in judged], "reply_hits": [lead for _, lead in judged],
+            "peak_rss_mb": _rss_mb(), "workers": workers}
 
 
 def _texts(work: Path) -> list[str]:

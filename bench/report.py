@@ -80,6 +80,13 @@ def markdown(report: dict[str, Any]) -> str:
                 "—" if system == "factbot" else _fmt(row.get("factbot_recall_same"), ".3f"),
             ]) + " |")
     out = ["\n".join(lines)]
+    leads = [f"{sum(fb['reply_hits'])}/{len(fb['reply_hits'])} at {int(n):,}" for n, results in report["sizes"].items()
+             if (fb := results.get("factbot")) and fb.get("reply_hits")]
+    if leads:
+        out.append("factbot's recall@1 is judged as the quality harness judges: the ranking's top fact (a "
+                   "two-sentence one included) holds the target. The reply led with the target for "
+                   + ", ".join(leads) + " (when several documents answer, the newest one's claim leads and the "
+                   "others follow it).")
     if sampled:
         out.append("(sampled): a slow baseline answered the first questions until its time budget was spent; "
                    "its recall@1 and factbot's on those same questions are both shown.")

@@ -39,6 +39,8 @@ def test_smallest_size_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert set(results) == {"factbot", "rapidfuzz", "fts5"}
     for result in results.values():
         assert len(result["latencies"]) == len(result["hits"]) > 0
+    assert len(results["factbot"]["reply_hits"]) == len(results["factbot"]["hits"])
+    assert "The reply led with the target for" in table
     if loopback:
         assert "Loopback Discord" in table and "event-loop stall" in table
         assert report["loopback"]["ask"]["sent"] == report["loopback"]["mention"]["sent"] == 10
