@@ -1,0 +1,231 @@
+"""The short answer inside a chosen fact: the candidate spans a question's kind allows (dates, quantities,
+places, names, the speaker, a descriptive subject), each scored by how close it sits to the question's
+own words in the fact (a sliding-window score), plus a prior for how well its type fits.
+
+Pure choice of a span: it never changes which fact answers or the confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from facts.analysis.attribution import find_speaker
+from facts.analysis.dates import find_dates
+from facts.analysis.entities import find_quantities
+from facts.analysis.text import STOPWORDS, stem, word_positions, words
+from facts.matching import LOCATIVE_PHRASE
+from facts.models import Fact
+from facts.question import Question
+
+WINDOW_SCALE = 3.0
+"""Tokens at which a question word's pull on a candidate falls to half (fitted on the measured sets)."""
+BOUNDARY_TOKENS = 6
+"""A sentence end, semicolon or bracket between a question word and a candidate counts as this many tokens."""
+
+_BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])|;|\(|\)")
+_ANSWER_PREP = re.compile(r"\b(since|until|till|before|after|by|from|as of|around|circa)\s+$", re.I)
+_BARE_YEAR = re.compile(r"(?<![\d,.$])\b(1[0-9]\d\d|20\d\d)\b(?![\d,.%])")
+_TIME_OF_DAY = re.compile(
+    r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)(?:\s+local time)?|\b(?:[01]?\d|2[0-3]):[0-5]\d\b")
+_TIME_QUESTION = re.compile(r"\bwhat time\b|\bat what hour\b", re.I)
+_PERSONISH = frozenset({"person", "org"})
+_NUMBER_END = re.compile(r"[\d.,]*\d(?:\s+(?:hundred|thousand|million|billion|trillion))?|\b[a-z]+(?:-[a-z]+)?\b", re.I)
+
+PRIORS = {
+    "counted": 0.5, "conversion": 0.5, "partly_named": 0.6, "locative": 1.2, "place": 1.0, "place_other": 0.5,
+    "who_place": 0.4, "who_nationality": 0.4, "other": 0.5, "speaker": 0.9, "year": 0.3, "day": 0.5,
+    "bare_year": 0.8, "time": 2.0,
+}
+"""The type priors added to the window score (fitted on the measured sets, see the module docstring)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible short answer ``text[start:end]`` and the prior its type earns."""
+
+    start: int
+    end: int
+    prior: float
+    core: tuple[int, int] | None = None
+    """The part whose distance to the question's words counts (a quantity's number, not its noun)."""
+
+
+class _Anchors:
+    """Where the question's concepts occur in the fact, as token indexes, and the distance to a span."""
+
+    def __init__(self, question: Question, text: str) -> None:
+        self.positions = word_positions(text)
+        self.starts = [start for start, _ in self.positions]
+        tokens = [token for _, token in self.positions]
+        marks = [m.start() for m in _BOUNDARY.finditer(text)]
+        # boundaries before each token: distance in tokens grows by BOUNDARY_TOKENS per boundary crossed
+        self.walls = [sum(1 for m in marks if m < start) for start in self.starts]
+        stems = [stem(t) if t not in STOPWORDS else "" for t in tokens]
+        aliases = question.aliases.match(tokens) if question.aliases else []
+        self.occurrences: list[list[int]] = []
+        for concept in question.concepts:
+            terms = {t for alt in concept.alternatives for t in alt}
+            found = [i for i, s in enumerate(stems) if s and s in terms]
+            for begin, end, keys in aliases:
+                if keys & terms:
+                    found.extend(range(begin, end))
+            if found:
+                self.occurrences.append(sorted(set(found)))
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """First and last token index of ``text[start:end]`` (an empty range just before ``start``)."""
+        inside = [i for i, s in enumerate(self.starts) if start <= s < end]
+        if inside:
+            return inside[0], inside[-1]
+        before = sum(1 for s in self.starts if s < start)
+        return before, before - 1
+
+    def score(self, start: int, end: int) -> float:
+        """Each concept's pull from its nearest occurrence outside the span: 1 / (1 + distance / scale)."""
+        first, last = self.token_range(start, end)
+        total = 0.0
+        for occurrences in self.occurrences:
+            best = 0.0
+            for i in occurrences:
+                if first <= i <= last:
+                    continue
+                if i < first:
+                    gap = first - i - 1
+                    walls = self.walls[first] - self.walls[i] if first < len(self.walls) else 0
+                else:
+                    gap = i - last - 1
+                    walls = self.walls[i] - self.walls[max(last, 0)] if last >= 0 else 0
+                best = max(best, 1.0 / (1.0 + (gap + BOUNDARY_TOKENS * walls) / WINDOW_SCALE))
+            total += best
+        return total
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+def _partly_named(question: Question, name: str) -> bool:
+    """The question names part of ``name`` ("Austin" for "Lloyd Austin"): not a likely answer."""
+    asked = question.asked_terms
+    return any(stem(w) in asked for w in words(name) if w not in STOPWORDS)
+
+
+def _date_candidates(question: Question, fact: Fact) -> list[Candidate]:
+    text = fact.text
+    reference = date.fromisoformat(fact.source.published) if fact.source.published else None
+    out = []
+    if _TIME_QUESTION.search(question.text):
+        out += [Candidate(m.start(), m.end(), PRIORS["time"]) for m in _TIME_OF_DAY.finditer(text)]
+    mentions = [m for m in find_dates(text, reference=reference) if not question.mentions(m.text)]
+    for mention in mentions:
+        start = mention.start
+        prep = _ANSWER_PREP.search(text, max(0, start - 12), start)
+        if prep and (prep.group(1).lower() != "from" or mention.granularity == "range"):
+            start = prep.start()
+        precision = (0.0 if mention.relative_days is not None
+                     else PRIORS["year"] if mention.granularity == "year" else PRIORS["day"])
+        out.append(Candidate(start, mention.end, 1.0 + precision))
+    taken = [(c.start, c.end) for c in out]
+    for m in _BARE_YEAR.finditer(text):
+        if not _overlaps((m.start(), m.end()), taken) and not question.mentions(m.group()):
+            out.append(Candidate(m.start(), m.end(), PRIORS["bare_year"]))
+    return out
+
+
+def _quantity_candidates(question: Question, fact: Fact) -> list[Candidate]:
+    text = fact.text
+    dates = [(d.start, d.end) for d in find_dates(text, reference=None)]
+    out = []
+    previous_end = -1
+    for q in find_quantities(text):
+        conversion = previous_end >= 0 and text[previous_end:q.start].strip() == "("
+        previous_end = q.end
+        if question.mentions(q.text) or _overlaps((q.start, q.end), dates):
+            continue
+        end = q.end - 1 if text[q.end - 1] in ",;:" else q.end
+        counted = bool(question.counted) and bool({stem(w) for w in words(q.text)} & set(question.counted))
+        number = _NUMBER_END.search(text, q.start, end)
+        core = (q.start, number.end()) if number else None
+        prior = 1.0 + (PRIORS["counted"] if counted else 0.0) - (PRIORS["conversion"] if conversion else 0.0)
+        out.append(Candidate(q.start, end, prior, core))
+    return out
+
+
+def _place_candidates(question: Question, fact: Fact) -> list[Candidate]:
+    text = fact.text
+    dates = [(d.start, d.end) for d in find_dates(text, reference=None)]
+    out = []
+    for m in LOCATIVE_PHRASE.finditer(text):
+        if not question.mentions(m.group(1)) and not _overlaps((m.start(1), m.end()), dates):
+            out.append(Candidate(m.start(1), m.end(), PRIORS["locative"]))
+    out += _entity_candidates(question, fact, {"place": PRIORS["place"], "other": PRIORS["place_other"]})
+    return out
+
+
+def _entity_candidates(question: Question, fact: Fact, priors: dict[str, float]) -> list[Candidate]:
+    out = []
+    for entity_text, kind in fact.entities:
+        if kind not in priors or question.mentions(entity_text):
+            continue
+        start = fact.text.find(entity_text)
+        if start < 0:
+            continue
+        if kind == "other" and _sentence_initial_word(fact.text, start, entity_text):
+            continue  # "Soon", "Details": capitalised only because a sentence starts there
+        prior = priors[kind] - (PRIORS["partly_named"] if _partly_named(question, entity_text) else 0.0)
+        out.append(Candidate(start, start + len(entity_text), prior))
+    return out
+
+
+def _sentence_initial_word(text: str, start: int, name: str) -> bool:
+    return " " not in name and (start == 0 or bool(re.search(r"[.!?][\"”’)]?\s+$", text[max(0, start - 4):start])))
+
+
+def _speaker_candidates(question: Question, fact: Fact, prior: float) -> list[Candidate]:
+    speaker = fact.speaker or find_speaker(fact.text)
+    if not speaker or not _says_more(question, speaker):
+        return []
+    start = fact.text.find(speaker)
+    return [Candidate(start, start + len(speaker), prior)] if start >= 0 else []
+
+
+def _says_more(question: Question, name: str) -> bool:
+    """A speaker answers unless the question holds every word of it: "Ukraine's defense intelligence
+    agency" answers "which Ukrainian agency ..." although both name Ukraine."""
+    return not {stem(w) for w in words(name) if w not in STOPWORDS} <= question.asked_terms
+
+
+def candidates(question: Question, fact: Fact) -> list[Candidate]:
+    """Every span the question's kind allows in the fact, with its type prior."""
+    kind = question.kind
+    if kind == "when":
+        return _date_candidates(question, fact)
+    if kind == "how-many":
+        return _quantity_candidates(question, fact)
+    if kind == "where":
+        return _place_candidates(question, fact)
+    wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
+                                 if kind == "which" else frozenset())
+    if not wanted:
+        return []
+    priors = {k: 1.0 for k in wanted}
+    if wanted & _PERSONISH:
+        priors.setdefault("place", PRIORS["who_place"])
+        priors.setdefault("nationality", PRIORS["who_nationality"])
+    priors.setdefault("other", PRIORS["other"])
+    out = _entity_candidates(question, fact, priors)
+    if wanted & _PERSONISH:
+        out += _speaker_candidates(question, fact, PRIORS["speaker"])
+    return out
+
+
+def choose_span(question: Question, fact: Fact) -> tuple[int, int] | None:
+    """Offsets in ``fact.text`` of the short answer: the best-scoring candidate, or None."""
+    found = candidates(question, fact)
+    if not found:
+        return None
+    anchors = _Anchors(question, fact.text)
+    best = max(found, key=lambda c: (c.prior + anchors.score(*(c.core or (c.start, c.end))), -c.start))
+    return best.start, best.end
