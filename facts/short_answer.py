@@ -11,32 +11,37 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from facts.analysis.attribution import find_speaker
+from facts.analysis.attribution import agent_after, find_speaker, subject_before
 from facts.analysis.dates import find_dates
 from facts.analysis.entities import find_quantities
 from facts.analysis.text import STOPWORDS, stem, word_positions, words
 from facts.matching import LOCATIVE_PHRASE
 from facts.models import Fact
-from facts.question import Question
+from facts.question import Question, answer_type_noun
 
 WINDOW_SCALE = 3.0
 """Tokens at which a question word's pull on a candidate falls to half (fitted on the measured sets)."""
 BOUNDARY_TOKENS = 6
-"""A sentence end, semicolon or bracket between a question word and a candidate counts as this many tokens."""
+"""A sentence end or semicolon between a question word and a candidate counts as this many tokens."""
+COMMA_TOKENS = 3.0
+PAREN_TOKEN = 0.25
 
-_BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])|;|\(|\)")
+_BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])|;")
 _ANSWER_PREP = re.compile(r"\b(since|until|till|before|after|by|from|as of|around|circa)\s+$", re.I)
-_BARE_YEAR = re.compile(r"(?<![\d,.$])\b(1[0-9]\d\d|20\d\d)\b(?![\d,.%])")
+_BARE_YEAR = re.compile(r"(?<![\d,.$])\b(1[0-9]\d\d|20\d\d)\b(?![\d%]|[.,]\d)")
 _TIME_OF_DAY = re.compile(
     r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)(?:\s+local time)?|\b(?:[01]?\d|2[0-3]):[0-5]\d\b")
 _TIME_QUESTION = re.compile(r"\bwhat time\b|\bat what hour\b", re.I)
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|to|and|or)\s*")
 _PERSONISH = frozenset({"person", "org"})
-_NUMBER_END = re.compile(r"[\d.,]*\d(?:\s+(?:hundred|thousand|million|billion|trillion))?|\b[a-z]+(?:-[a-z]+)?\b", re.I)
+_NUMBER_END = re.compile(
+    r"\d(?:[\d,.]*\d)?(?:\s+(?:hundred|thousand|million|billion|trillion))?|\b(?:one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|several|half)\b", re.I)
 
 PRIORS = {
     "counted": 0.5, "conversion": 0.5, "partly_named": 0.6, "locative": 1.2, "place": 1.0, "place_other": 0.5,
     "who_place": 0.4, "who_nationality": 0.4, "other": 0.5, "speaker": 0.9, "year": 0.3, "day": 0.5,
-    "bare_year": 0.8, "time": 2.0,
+    "bare_year": 0.8, "time": 2.0, "subject": 1.2, "agent": 0.5, "type_noun": 0.5,
 }
 """The type priors added to the window score (fitted on the measured sets, see the module docstring)."""
 
@@ -53,26 +58,45 @@ class Candidate:
 
 
 class _Anchors:
-    """Where the question's concepts occur in the fact, as token indexes, and the distance to a span."""
+    """Where the question's concepts occur in the fact, as token indexes, and the distance to a span.
 
-    def __init__(self, question: Question, text: str) -> None:
+    Distance counts the tokens between; a sentence end or semicolon adds BOUNDARY_TOKENS, a comma
+    COMMA_TOKENS, and a token inside brackets counts PAREN_TOKEN ("260 km (160 mi) from the Baltic Sea").
+    """
+
+    def __init__(self, question: Question, text: str, skip: frozenset[str] = frozenset()) -> None:
         self.positions = word_positions(text)
         self.starts = [start for start, _ in self.positions]
         tokens = [token for _, token in self.positions]
-        marks = [m.start() for m in _BOUNDARY.finditer(text)]
-        # boundaries before each token: distance in tokens grows by BOUNDARY_TOKENS per boundary crossed
-        self.walls = [sum(1 for m in marks if m < start) for start in self.starts]
+        self.place = self._places(text)
         stems = [stem(t) if t not in STOPWORDS else "" for t in tokens]
         aliases = question.aliases.match(tokens) if question.aliases else []
         self.occurrences: list[list[int]] = []
         for concept in question.concepts:
             terms = {t for alt in concept.alternatives for t in alt}
+            if terms & skip:
+                continue
             found = [i for i, s in enumerate(stems) if s and s in terms]
             for begin, end, keys in aliases:
                 if keys & terms:
                     found.extend(range(begin, end))
             if found:
                 self.occurrences.append(sorted(set(found)))
+
+    def _places(self, text: str) -> list[float]:
+        """A running distance coordinate per token."""
+        places = []
+        at = 0.0
+        previous_end = 0
+        for start, _ in self.positions:
+            between = text[previous_end:start]
+            depth = text[:start].count("(") - text[:start].count(")")
+            step = PAREN_TOKEN if depth > 0 else 1.0
+            step += BOUNDARY_TOKENS * len(_BOUNDARY.findall(between)) + COMMA_TOKENS * between.count(",")
+            at += step if places else 0.0
+            places.append(at)
+            previous_end = start + 1
+        return places
 
     def token_range(self, start: int, end: int) -> tuple[int, int]:
         """First and last token index of ``text[start:end]`` (an empty range just before ``start``)."""
@@ -85,19 +109,16 @@ class _Anchors:
     def score(self, start: int, end: int) -> float:
         """Each concept's pull from its nearest occurrence outside the span: 1 / (1 + distance / scale)."""
         first, last = self.token_range(start, end)
+        if first >= len(self.place) or last < 0:
+            return 0.0
         total = 0.0
         for occurrences in self.occurrences:
             best = 0.0
             for i in occurrences:
                 if first <= i <= last:
                     continue
-                if i < first:
-                    gap = first - i - 1
-                    walls = self.walls[first] - self.walls[i] if first < len(self.walls) else 0
-                else:
-                    gap = i - last - 1
-                    walls = self.walls[i] - self.walls[max(last, 0)] if last >= 0 else 0
-                best = max(best, 1.0 / (1.0 + (gap + BOUNDARY_TOKENS * walls) / WINDOW_SCALE))
+                gap = self.place[first] - self.place[i] - 1 if i < first else self.place[i] - self.place[last] - 1
+                best = max(best, 1.0 / (1.0 + max(0.0, gap) / WINDOW_SCALE))
             total += best
         return total
 
@@ -134,22 +155,36 @@ def _date_candidates(question: Question, fact: Fact) -> list[Candidate]:
     return out
 
 
+def _quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Quantities with ranges joined: "3,000 to 5,000 people", "between 64 and 104"."""
+    spans: list[tuple[int, int]] = []
+    for q in find_quantities(text):
+        if spans and _RANGE_JOIN.fullmatch(text[spans[-1][1]:q.start]):
+            start = spans[-1][0]
+            between = re.search(r"\bbetween\s+$", text[max(0, start - 9):start], re.I)
+            spans[-1] = (start - len(between.group()) if between else start, q.end)
+        else:
+            spans.append((q.start, q.end))
+    return spans
+
+
 def _quantity_candidates(question: Question, fact: Fact) -> list[Candidate]:
     text = fact.text
     dates = [(d.start, d.end) for d in find_dates(text, reference=None)]
     out = []
     previous_end = -1
-    for q in find_quantities(text):
-        conversion = previous_end >= 0 and text[previous_end:q.start].strip() == "("
-        previous_end = q.end
-        if question.mentions(q.text) or _overlaps((q.start, q.end), dates):
+    for start, end in _quantity_spans(text):
+        phrase = text[start:end]
+        conversion = previous_end >= 0 and text[previous_end:start].strip() == "("
+        previous_end = end
+        if question.mentions(phrase) or _overlaps((start, end), dates):
             continue
-        end = q.end - 1 if text[q.end - 1] in ",;:" else q.end
-        counted = bool(question.counted) and bool({stem(w) for w in words(q.text)} & set(question.counted))
-        number = _NUMBER_END.search(text, q.start, end)
-        core = (q.start, number.end()) if number else None
+        end = end - 1 if text[end - 1] in ",;:" else end
+        counted = bool(question.counted) and bool({stem(w) for w in words(phrase)} & set(question.counted))
+        numbers = list(_NUMBER_END.finditer(text, start, end))
+        core = (start, numbers[-1].end()) if numbers else None
         prior = 1.0 + (PRIORS["counted"] if counted else 0.0) - (PRIORS["conversion"] if conversion else 0.0)
-        out.append(Candidate(q.start, end, prior, core))
+        out.append(Candidate(start, end, prior, core))
     return out
 
 
@@ -164,18 +199,74 @@ def _place_candidates(question: Question, fact: Fact) -> list[Candidate]:
     return out
 
 
+def _entity_occurrences(fact: Fact) -> list[tuple[int, int, str]]:
+    """Every place each of the fact's entities is written, leaving out those inside a longer one
+    ("Bayeux" inside "Bayeux Tapestry")."""
+    found = []
+    for entity_text, kind in dict.fromkeys(fact.entities):
+        pattern = re.compile(rf"(?<!\w){re.escape(entity_text)}(?!\w)")
+        found += [(m.start(), m.end(), kind) for m in pattern.finditer(fact.text)]
+    return [(s, e, k) for s, e, k in found
+            if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)]
+
+
 def _entity_candidates(question: Question, fact: Fact, priors: dict[str, float]) -> list[Candidate]:
     out = []
-    for entity_text, kind in fact.entities:
-        if kind not in priors or question.mentions(entity_text):
+    noun = answer_type_noun(question.text)
+    text = fact.text
+    for start, end, kind in _entity_occurrences(fact):
+        name = text[start:end]
+        if kind not in priors or question.mentions(name):
             continue
-        start = fact.text.find(entity_text)
-        if start < 0:
+        if kind == "other" and (_sentence_initial_word(text, start, name) or re.search(r"-[a-z]+$", name)):
+            continue  # "Soon", "Details", "Oscar-winning": a capital that does not make a name
+        if kind == "nationality" and priors[kind] < 1 and re.match(r"\s+[a-z]", text[end:]):
+            continue  # "Italian abbots": an adjective, not who
+        prior = priors[kind] - (PRIORS["partly_named"] if _partly_named(question, name) else 0.0)
+        before = text[max(0, start - 30):start].lower()
+        if re.search(r"\bby\s+(?:[a-z]+\s+){0,2}$", before):
+            prior += PRIORS["agent"]  # "commissioned by Odo", "by director Robert Mulligan"
+        if noun and re.search(rf"\b{re.escape(noun.rstrip('s'))}\w*\s+(?:of\s+|at\s+)?$", before):
+            prior += PRIORS["type_noun"]  # "the mountain town of Puquio" for "which town"
+        out.append(Candidate(start, end, prior))
+    return out
+
+
+_SUBJECT_QUESTION = re.compile(
+    r"^\W*(?:who|which(?: [\w'’-]+){1,3}?|what(?: [\w'’-]+){1,3}?)\s+(?:(?:has|have|had|also|first|then|"
+    r"actually|really|later)\s+)*([a-z][\w'’-]*)", re.I)
+_NOT_VERBS = frozenset(
+    "is are was were be been did does do will would can could should may might must not the a an of in on to "
+    "for with at by from".split())
+
+
+def question_verb(question: Question) -> str | None:
+    """The verb of a subject question ("Who commissioned the Tapestry?" -> "commissioned"), or None
+    for other shapes ("Who did Emma marry?", "Who was Robert's son?")."""
+    match = _SUBJECT_QUESTION.match(question.text)
+    if not match:
+        return None
+    verb = match.group(1).lower()
+    return None if verb in _NOT_VERBS or verb in STOPWORDS else verb
+
+
+def _role_candidates(question: Question, fact: Fact) -> list[Candidate]:
+    """For "who/which X <verb> ...": the subject before the fact's same verb, or the agent after it."""
+    verb = question_verb(question)
+    if verb is None:
+        return []
+    text = fact.text
+    target = stem(verb)
+    out = []
+    for start, token in word_positions(text):
+        if stem(token) != target:
             continue
-        if kind == "other" and _sentence_initial_word(fact.text, start, entity_text):
-            continue  # "Soon", "Details": capitalised only because a sentence starts there
-        prior = priors[kind] - (PRIORS["partly_named"] if _partly_named(question, entity_text) else 0.0)
-        out.append(Candidate(start, start + len(entity_text), prior))
+        end = start + len(token)
+        for phrase in (agent_after(text, end), subject_before(text, start)):
+            if phrase and _says_more(question, phrase):
+                at = text.find(phrase)
+                if at >= 0:
+                    out.append(Candidate(at, at + len(phrase), PRIORS["subject"]))
     return out
 
 
@@ -217,7 +308,7 @@ def candidates(question: Question, fact: Fact) -> list[Candidate]:
     priors.setdefault("other", PRIORS["other"])
     out = _entity_candidates(question, fact, priors)
     if wanted & _PERSONISH:
-        out += _speaker_candidates(question, fact, PRIORS["speaker"])
+        out += _speaker_candidates(question, fact, PRIORS["speaker"]) + _role_candidates(question, fact)
     return out
 
 
@@ -226,6 +317,7 @@ def choose_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     found = candidates(question, fact)
     if not found:
         return None
-    anchors = _Anchors(question, fact.text)
+    skip = frozenset(question.counted) if question.kind == "how-many" else frozenset()
+    anchors = _Anchors(question, fact.text, skip)
     best = max(found, key=lambda c: (c.prior + anchors.score(*(c.core or (c.start, c.end))), -c.start))
     return best.start, best.end
