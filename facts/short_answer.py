@@ -25,6 +25,8 @@ BOUNDARY_TOKENS = 6
 """A sentence end or semicolon between a question word and a candidate counts as this many tokens."""
 COMMA_TOKENS = 3.0
 PAREN_TOKEN = 0.25
+COUNTED_REACH = 4
+"""How many words after a number may name what it counts."""
 
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“(]?[A-Z0-9])|;")
 _ANSWER_PREP = re.compile(r"\b(since|until|till|before|after|by|from|as of|around|circa)\s+$", re.I)
@@ -39,7 +41,7 @@ _NUMBER_END = re.compile(
     r"eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|several|half)\b", re.I)
 
 PRIORS = {
-    "counted": 0.5, "conversion": 0.5, "partly_named": 0.6, "locative": 1.2, "place": 1.0, "place_other": 0.5,
+    "counted": 1.0, "conversion": 0.5, "partly_named": 0.6, "locative": 1.2, "place": 1.0, "place_other": 0.5,
     "who_place": 0.4, "who_nationality": 0.4, "other": 0.5, "speaker": 0.9, "year": 0.3, "day": 0.5,
     "bare_year": 0.8, "time": 2.0, "subject": 1.2, "agent": 0.5, "type_noun": 0.5,
 }
@@ -168,6 +170,14 @@ def _quantity_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _counts(question: Question, text: str, number_end: int) -> bool:
+    """The question's counted noun follows the number within a few words ("135,000 Chinese troops")."""
+    if not question.counted:
+        return False
+    after = re.match(r"[^,;:.()]*", text[number_end:]).group()
+    return bool({stem(w) for w in words(after)[:COUNTED_REACH]} & set(question.counted))
+
+
 def _quantity_candidates(question: Question, fact: Fact) -> list[Candidate]:
     text = fact.text
     dates = [(d.start, d.end) for d in find_dates(text, reference=None)]
@@ -180,9 +190,9 @@ def _quantity_candidates(question: Question, fact: Fact) -> list[Candidate]:
         if question.mentions(phrase) or _overlaps((start, end), dates):
             continue
         end = end - 1 if text[end - 1] in ",;:" else end
-        counted = bool(question.counted) and bool({stem(w) for w in words(phrase)} & set(question.counted))
         numbers = list(_NUMBER_END.finditer(text, start, end))
         core = (start, numbers[-1].end()) if numbers else None
+        counted = _counts(question, text, core[1] if core else end)
         prior = 1.0 + (PRIORS["counted"] if counted else 0.0) - (PRIORS["conversion"] if conversion else 0.0)
         out.append(Candidate(start, end, prior, core))
     return out
