@@ -475,7 +475,7 @@ def short_answer_sets(work: Path, shared: Path, wanted: list[str], squad2_docs: 
         items = []
         for name in files:
             items += [i for i in load_questions(root / "questions.jsonl") if i["doc"] == name][:squad2_per_doc]
-        label = "squad2-" + "-".join(f.split(".")[0] for f in files)
+        label = "squad2-" + "-".join(f.split("-")[0] + f.split("-")[1] for f in files)  # e.g. squad2-dev01-train007
         service = open_squad(work, label, root, files)
         try:
             results[f"squad2-tune sample ({len(files)} articles, {len(items)} questions)"] = \

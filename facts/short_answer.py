@@ -24,7 +24,14 @@ WINDOW_SCALE = 3.0
 BOUNDARY_TOKENS = 6
 """A sentence end or semicolon between a question word and a candidate counts as this many tokens."""
 COMMA_TOKENS = 3.0
+"""A comma or a clause-joining word ("and", "but", "while") counts this many tokens more."""
 PAREN_TOKEN = 0.25
+"""A token inside brackets counts this much: "about 260 km (160 mi) from the Baltic Sea"."""
+VERB_WEIGHT = 2.0
+"""The question's main verb pulls this many times harder than its other words."""
+WHEN_VERB_WEIGHT = 8.0
+"""For "when": the date nearest the question's verb, whatever else is near ("closed the terminal on February 3
+and reopened it on February 11": "when was it reopened" -> February 11)."""
 COUNTED_REACH = 4
 """How many words after a number may name what it counts."""
 
@@ -34,6 +41,7 @@ _BARE_YEAR = re.compile(r"(?<![\d,.$])\b(1[0-9]\d\d|20\d\d)\b(?![\d%]|[.,]\d)")
 _TIME_OF_DAY = re.compile(
     r"\b(?:[01]?\d|2[0-3])(?::[0-5]\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)(?:\s+local time)?|\b(?:[01]?\d|2[0-3]):[0-5]\d\b")
 _TIME_QUESTION = re.compile(r"\bwhat time\b|\bat what hour\b", re.I)
+_CLAUSE_JOINERS = frozenset({"and", "but", "while", "whereas", "although", "though", "yet"})
 _RANGE_JOIN = re.compile(r"\s*(?:-|–|to|and|or)\s*")
 _PERSONISH = frozenset({"person", "org"})
 _NUMBER_END = re.compile(
@@ -66,7 +74,8 @@ class _Anchors:
     COMMA_TOKENS, and a token inside brackets counts PAREN_TOKEN ("260 km (160 mi) from the Baltic Sea").
     """
 
-    def __init__(self, question: Question, text: str, skip: frozenset[str] = frozenset()) -> None:
+    def __init__(self, question: Question, text: str, skip: frozenset[str] = frozenset(),
+                 verb_weight: float = 1.0) -> None:
         self.positions = word_positions(text)
         self.starts = [start for start, _ in self.positions]
         tokens = [token for _, token in self.positions]
@@ -74,6 +83,8 @@ class _Anchors:
         stems = [stem(t) if t not in STOPWORDS else "" for t in tokens]
         aliases = question.aliases.match(tokens) if question.aliases else []
         self.occurrences: list[list[int]] = []
+        self.weights: list[float] = []
+        verbs = verb_terms(question)
         for concept in question.concepts:
             terms = {t for alt in concept.alternatives for t in alt}
             if terms & skip:
@@ -84,16 +95,19 @@ class _Anchors:
                     found.extend(range(begin, end))
             if found:
                 self.occurrences.append(sorted(set(found)))
+                self.weights.append(verb_weight if terms & verbs else 1.0)
 
     def _places(self, text: str) -> list[float]:
         """A running distance coordinate per token."""
         places = []
         at = 0.0
         previous_end = 0
-        for start, _ in self.positions:
+        for start, token in self.positions:
             between = text[previous_end:start]
             depth = text[:start].count("(") - text[:start].count(")")
             step = PAREN_TOKEN if depth > 0 else 1.0
+            if token in _CLAUSE_JOINERS:
+                step += COMMA_TOKENS  # a clause joined by "and" is as far as one after a comma
             step += BOUNDARY_TOKENS * len(_BOUNDARY.findall(between)) + COMMA_TOKENS * between.count(",")
             at += step if places else 0.0
             places.append(at)
@@ -114,14 +128,14 @@ class _Anchors:
         if first >= len(self.place) or last < 0:
             return 0.0
         total = 0.0
-        for occurrences in self.occurrences:
+        for occurrences, weight in zip(self.occurrences, self.weights, strict=True):
             best = 0.0
             for i in occurrences:
                 if first <= i <= last:
                     continue
                 gap = self.place[first] - self.place[i] - 1 if i < first else self.place[i] - self.place[last] - 1
                 best = max(best, 1.0 / (1.0 + max(0.0, gap) / WINDOW_SCALE))
-            total += best
+            total += weight * best
         return total
 
 
@@ -243,17 +257,44 @@ def _entity_candidates(question: Question, fact: Fact, priors: dict[str, float])
 
 
 _SUBJECT_QUESTION = re.compile(
-    r"^\W*(?:who|which(?: [\w'’-]+){1,3}?|what(?: [\w'’-]+){1,3}?)\s+(?:(?:has|have|had|also|first|then|"
-    r"actually|really|later)\s+)*([a-z][\w'’-]*)", re.I)
+    r"^\W*(?:who|which|what)\s+(?:(?:has|have|had|also|first|then|actually|really|later)\s+)*([a-z][\w'’-]*)", re.I)
+_AFTER_TYPE_NOUN = r"\b{noun}\s+(?:(?:has|have|had|also|first|then|actually|really|later)\s+)*([a-z][\w'’-]*)"
 _NOT_VERBS = frozenset(
     "is are was were be been did does do will would can could should may might must not the a an of in on to "
     "for with at by from".split())
 
 
+_DID_VERB = re.compile(
+    r"\b(?:did|does|do|will|would|can|could|should|to)\s+(?:(?:the|a|an)\s+)?(?:[\w'’-]+\s+){0,3}?([a-z][\w'’-]*)"
+    r"\s+(?:the|a|an|it|them|its|their|his|her|to|in|on|at|from|for|with|by|into|up|off|out|over)\b", re.I)
+_PARTICIPLE = re.compile(r"\b(?:was|were|is|are|been|be|being|get|got)\s+(?:[\w'’-]+\s+){0,4}?([a-z]{3,}(?:ed|en))\b",
+                         re.I)
+
+
+def verb_terms(question: Question) -> set[str]:
+    """Stems of the question's main verb when its shape shows one: "when did X close the ..." -> close,
+    "when was X reopened" -> reopen, "who paid for ..." -> pay."""
+    found = set()
+    for pattern in (_DID_VERB, _PARTICIPLE):
+        match = pattern.search(question.text)
+        if match:
+            found.add(stem(match.group(1).lower()))
+    subject_verb = question_verb(question)
+    if subject_verb:
+        found.add(stem(subject_verb))
+    return {t for t in found if t not in STOPWORDS}
+
+
 def question_verb(question: Question) -> str | None:
-    """The verb of a subject question ("Who commissioned the Tapestry?" -> "commissioned"), or None
-    for other shapes ("Who did Emma marry?", "Who was Robert's son?")."""
-    match = _SUBJECT_QUESTION.match(question.text)
+    """The verb of a subject question ("Who commissioned the Tapestry?" -> "commissioned", "Which agency
+    revealed ..." -> "revealed"), or None for other shapes ("Who did Emma marry?", "Who was Robert's son?")."""
+    noun = answer_type_noun(question.text)
+    if noun:
+        match = re.search(_AFTER_TYPE_NOUN.format(noun=re.escape(noun)), question.text, re.I)
+    elif re.match(r"^\W*who\b", question.text, re.I):
+        match = _SUBJECT_QUESTION.match(question.text)
+    else:
+        match = None
     if not match:
         return None
     verb = match.group(1).lower()
@@ -328,6 +369,7 @@ def choose_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     if not found:
         return None
     skip = frozenset(question.counted) if question.kind == "how-many" else frozenset()
-    anchors = _Anchors(question, fact.text, skip)
+    verb_weight = WHEN_VERB_WEIGHT if question.kind == "when" else VERB_WEIGHT
+    anchors = _Anchors(question, fact.text, skip, verb_weight)
     best = max(found, key=lambda c: (c.prior + anchors.score(*(c.core or (c.start, c.end))), -c.start))
     return best.start, best.end
