@@ -425,17 +425,20 @@ def ask_for_short_answers(service: FactService, items: Iterable[dict]) -> tuple[
 
 
 def short_answer_table(title: str, outcomes: list[ShortOutcome], unanswerable: int, abstained: int) -> str:
-    """Per question kind: answerable questions, right facts, and short answers found among the right ones."""
+    """Per question kind: answerable questions, right facts, short answers found among the right ones, and
+    right facts shown with a short answer that is none of the gold ones."""
     right = sum(o.right for o in outcomes)
     lines = [f"\n### {title}: right {right}/{len(outcomes)}, abstained {abstained}/{unanswerable}", "",
-             "| kind | answerable | fact right | short answer found | found / right |", "|---|---|---|---|---|"]
+             "| kind | answerable | fact right | short answer found | found / right | other short answer shown |",
+             "|---|---|---|---|---|---|"]
     kinds = sorted({o.kind for o in outcomes})
     for kind in [*kinds, "all"]:
         rows = [o for o in outcomes if kind in ("all", o.kind)]
         n_right = sum(o.right for o in rows)
         found = sum(o.found for o in rows)
         share = f"{found / n_right:.0%}" if n_right else "–"
-        lines.append(f"| {kind} | {len(rows)} | {n_right} | {found} | {share} |")
+        other = sum(o.right and not o.found and bool(o.short) for o in rows)
+        lines.append(f"| {kind} | {len(rows)} | {n_right} | {found} | {share} | {other} |")
     return "\n".join(lines)
 
 

@@ -17,7 +17,7 @@ from facts.analysis.entities import find_quantities
 from facts.analysis.text import STOPWORDS, stem, word_positions, words
 from facts.matching import LOCATIVE_PHRASE
 from facts.models import Fact
-from facts.question import Question, answer_type_noun
+from facts.question import Question, answer_type_noun, wanted_kinds
 
 WINDOW_SCALE = 3.0
 """Tokens at which a question word's pull on a candidate falls to half (fitted on the measured sets)."""
@@ -339,17 +339,35 @@ def _says_more(question: Question, name: str) -> bool:
     return not {stem(w) for w in words(name) if w not in STOPWORDS} <= question.asked_terms
 
 
+_FIRST_WH = re.compile(r"\b(who|whom|whose|what|which|where|when|why|how)\b")
+_KIND_CUES = {
+    "when": re.compile(r"\b(?:what|which) (?:date|day|year|month|time|century|decade|hour)\b"),
+    "where": re.compile(r"\b(?:what|which) (?:place|city|country|region|location|town|area)\b"),
+    "who": re.compile(r"\bwhich (?:person|official|leader|agency|organi[sz]ation|institution)\b"),
+}
+
+
+def answer_kind(question: Question) -> str:
+    """The kind the short answer takes, led by the question's first question word: "What suffered ...
+    when it had ..." and "What did Premier Wen order?" ask for a thing, not a date."""
+    first = _FIRST_WH.search(question.text.lower())
+    cue = _KIND_CUES.get(question.kind)
+    if first and first.group(1) in ("what", "which") and cue and not cue.search(question.text.lower()):
+        return first.group(1)
+    return question.kind
+
+
 def candidates(question: Question, fact: Fact) -> list[Candidate]:
     """Every span the question's kind allows in the fact, with its type prior."""
-    kind = question.kind
+    kind = answer_kind(question)
     if kind == "when":
         return _date_candidates(question, fact)
     if kind == "how-many":
         return _quantity_candidates(question, fact)
     if kind == "where":
         return _place_candidates(question, fact)
-    wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
-                                 if kind == "which" else frozenset())
+    wanted = question.wanted if kind == question.kind else wanted_kinds(question.text, kind)
+    wanted = wanted or (frozenset({"person", "org", "place", "nationality"}) if kind == "which" else frozenset())
     if not wanted:
         return []
     priors = {k: 1.0 for k in wanted}
@@ -369,7 +387,7 @@ def choose_span(question: Question, fact: Fact) -> tuple[int, int] | None:
     if not found:
         return None
     skip = frozenset(question.counted) if question.kind == "how-many" else frozenset()
-    verb_weight = WHEN_VERB_WEIGHT if question.kind == "when" else VERB_WEIGHT
+    verb_weight = WHEN_VERB_WEIGHT if answer_kind(question) == "when" else VERB_WEIGHT
     anchors = _Anchors(question, fact.text, skip, verb_weight)
     best = max(found, key=lambda c: (c.prior + anchors.score(*(c.core or (c.start, c.end))), -c.start))
     return best.start, best.end
