@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
-from facts.analysis.dates import find_date_answer
-from facts.analysis.entities import find_quantities
-from facts.analysis.text import STOPWORDS, stem, word_positions, words
-from facts.matching import LOCATIVE_PHRASE, Scored
+from facts.matching import Scored
 from facts.models import Answer, Fact
 from facts.question import Question
+from facts.short_answer import choose_span
 
 RELATED_LIMIT = 2
 """Other facts shown beside an answer, at most."""
@@ -20,61 +17,9 @@ RANKED_TO_LOAD = 1 + RELATED_LIMIT + SUGGESTION_LIMIT
 """How many of the best-ranked facts an answer may need loaded (the answer, related, suggestions)."""
 
 
-def _anchor_positions(question: Question, text: str) -> list[int]:
-    """Character positions in ``text`` of words the question also uses."""
-    terms = question.all_terms()
-    return [start for start, token in word_positions(text) if stem(token) in terms]
-
-
-def _closest(spans: list[tuple[int, int]], anchors: list[int]) -> tuple[int, int] | None:
-    """The span nearest to the question's words (the first one when nothing anchors)."""
-    if not spans:
-        return None
-    if not anchors:
-        return spans[0]
-    return min(spans, key=lambda span: min(min(abs(span[0] - a), abs(span[1] - a)) for a in anchors))
-
-
-def _entity_spans(fact: Fact, kinds: frozenset[str], question: Question) -> list[tuple[int, int]]:
-    spans = []
-    for entity_text, kind in fact.entities:
-        if kind in kinds and not question.mentions(entity_text):
-            start = fact.text.find(entity_text)
-            if start >= 0:
-                spans.append((start, start + len(entity_text)))
-    return spans
-
-
-def _says_more(question: Question, name: str) -> bool:
-    """A speaker answers "who" unless the question holds every word of it: "Ukraine's defense
-    intelligence agency" answers "which Ukrainian agency ..." although both name Ukraine."""
-    return not {stem(w) for w in words(name) if w not in STOPWORDS} <= question.asked_terms
-
-
 def answer_span(question: Question, fact: Fact) -> tuple[int, int] | None:
-    """Offsets in ``fact.text`` of the short answer (a date, a name, a number, a place), when one fits."""
-    text = fact.text
-    anchors = _anchor_positions(question, text)
-    if question.kind == "when":
-        reference = date.fromisoformat(fact.source.published) if fact.source.published else None
-        mention = find_date_answer(text, reference=reference)
-        return (mention.start, mention.end) if mention else None
-    if question.kind == "how-many":
-        quantities = [(q.start, q.end) for q in find_quantities(text) if not question.mentions(q.text)]
-        return _closest(quantities, anchors)
-    if question.kind == "where":
-        places = [(m.start(1), m.end()) for m in LOCATIVE_PHRASE.finditer(text) if not question.mentions(m.group(1))]
-        return _closest(places, anchors) or _closest(_entity_spans(fact, frozenset({"place"}), question), anchors)
-    wanted = question.wanted or (frozenset({"person", "org", "place", "nationality"})
-                                 if question.kind == "which" else frozenset())
-    if not wanted:
-        return None
-    span = _closest(_entity_spans(fact, wanted, question), anchors)
-    if span is None and question.kind == "who" and fact.speaker and _says_more(question, fact.speaker):
-        start = text.find(fact.speaker)
-        if start >= 0:
-            span = (start, start + len(fact.speaker))
-    return span
+    """Offsets in ``fact.text`` of the short answer (a date, a quantity, a place, a name), when one fits."""
+    return choose_span(question, fact)
 
 
 def joined(lead: Fact, partner: Fact) -> Fact:

@@ -136,6 +136,9 @@ def attach_claims(answer: Answer, question: Question, ranked: list[Scored], fact
         if span is None:
             continue
         by_document[fact.source.document_id] = Claim(fact, fact.text[span[0]:span[1]], span)
+    answering = by_document.get(answer.fact.source.document_id)
+    if answering is None or answering.fact.id != answer.fact.id:
+        return _with_newer(answer, ranked, facts)  # the answering fact has no short answer: no claims to weigh
     claims = _newest_first(by_document.values(), order) if len(by_document) >= 2 else []
     if claims:
         keys = [answer_key(question, c.fact, c.answer or "") for c in claims]
@@ -147,6 +150,10 @@ def attach_claims(answer: Answer, question: Question, ranked: list[Scored], fact
             related=tuple(f for f in answer.related if f.id not in cited), claims=tuple(claims),
             agreement="agree" if all(same_answer(keys[0], key) for key in keys[1:]) else "differ",
         )
+    return _with_newer(answer, ranked, facts)
+
+
+def _with_newer(answer: Answer, ranked: list[Scored], facts: dict[int, Fact]) -> Answer:
     newer = _newer_source(answer.fact, ranked, facts)
     return replace(answer, newer=newer) if newer is not None else answer
 

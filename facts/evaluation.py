@@ -76,6 +76,14 @@ def overlaps(returned: str, evidence: str) -> bool:
     return len(gold & got) / len(gold) >= 0.7
 
 
+def short_answer_found(short: str | None, gold: object) -> bool:
+    """The short-answer rule: the engine's short answer and one gold answer contain each other (any case)."""
+    if not short or not isinstance(gold, list):
+        return False
+    got = short.lower()
+    return any(str(s).lower() in got or got in str(s).lower() for s in gold if str(s).strip())
+
+
 def load_questions(path: Path) -> list[dict[str, object]]:
     """Read a question set; raises FactbotError naming the bad line."""
     items = []
@@ -113,8 +121,7 @@ def evaluate(items: list[dict[str, object]], ask: Callable[[str], Answer]) -> Ev
             right = bool(answer.answered and answer.fact and overlaps(answer.fact.text, evidence))
             if right:
                 result.answered_right += 1
-                shorts = [str(s).lower() for s in item.get("answer", []) or []]  # type: ignore[union-attr]
-                if answer.answer and any(s in answer.answer.lower() or answer.answer.lower() in s for s in shorts):
+                if short_answer_found(answer.answer, item.get("answer")):
                     result.short_answer_found += 1
             else:
                 result.misses.append({"id": item.get("id"), "question": question, "expected": evidence,

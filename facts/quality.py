@@ -26,8 +26,10 @@ import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from facts.analysis.text import words
-from facts.evaluation import load_questions, overlaps
+from facts.errors import FactbotError
+from facts.evaluation import load_questions, overlaps, short_answer_found
 from facts.matching import concept_weight, rank, unknown_share
+from facts.question import question_kind
 from facts.selector import FEATURES, ParagraphTerms, candidate_rows, raw_payload
 from facts.service import FactService
 
@@ -409,16 +411,142 @@ def report(sets: dict[str, list[Trace]], fitted: dict[str, list[Outcome]] | None
     return "\n".join(lines)
 
 
+# -- short answers ---------------------------------------------------------------------------------
+
+SQUAD2_SHORT_SAMPLE = ("dev-01-normans.txt", "dev-15-warsaw.txt", "train-007-2008-sichuan-earthquake.txt",
+                       "train-009-to-kill-a-mockingbird.txt")
+"""squad2-tune articles whose questions the short-answer figures use by default (two dev, two train)."""
+
+
+@dataclass
+class ShortOutcome:
+    """One answerable question asked through ``FactService.ask``: its kind, whether the answered fact
+    is right, and whether the short answer is one of the gold answers."""
+
+    kind: str
+    right: bool
+    found: bool
+    question: str = ""
+    gold: list[str] = field(default_factory=list)
+    short: str | None = None
+    fact: str = ""
+
+
+def ask_for_short_answers(service: FactService, items: Iterable[dict]) -> tuple[list[ShortOutcome], int, int]:
+    """Ask every question as a user would; the answerable ones' outcomes and (unanswerable, abstained)."""
+    outcomes, unanswerable, abstained = [], 0, 0
+    for item in items:
+        question = str(item["question"])
+        try:
+            answer = service.ask(question)
+        except FactbotError:
+            answer = None
+        answered = bool(answer and answer.answered and answer.fact)
+        if not item["answerable"]:
+            unanswerable += 1
+            abstained += not answered
+            continue
+        right = answered and overlaps(answer.fact.text, str(item.get("evidence", "")))
+        gold = [str(g) for g in item.get("answer", []) or []]
+        outcomes.append(ShortOutcome(
+            question_kind(question), right, right and short_answer_found(answer.answer, gold), question, gold,
+            answer.answer if answered else None, answer.fact.text if answered else ""))
+    return outcomes, unanswerable, abstained
+
+
+def short_answer_table(title: str, outcomes: list[ShortOutcome], unanswerable: int, abstained: int) -> str:
+    """Per question kind: answerable questions, right facts, short answers found among the right ones, and
+    right facts shown with a short answer that is none of the gold ones."""
+    right = sum(o.right for o in outcomes)
+    lines = [f"\n### {title}: right {right}/{len(outcomes)}, abstained {abstained}/{unanswerable}", "",
+             "| kind | answerable | fact right | short answer found | found / right | other short answer shown |",
+             "|---|---|---|---|---|---|"]
+    kinds = sorted({o.kind for o in outcomes})
+    for kind in [*kinds, "all"]:
+        rows = [o for o in outcomes if kind in ("all", o.kind)]
+        n_right = sum(o.right for o in rows)
+        found = sum(o.found for o in rows)
+        share = f"{found / n_right:.0%}" if n_right else "–"
+        other = sum(o.right and not o.found and bool(o.short) for o in rows)
+        lines.append(f"| {kind} | {len(rows)} | {n_right} | {found} | {share} | {other} |")
+    return "\n".join(lines)
+
+
+def short_answer_sets(work: Path, shared: Path, wanted: list[str], squad2_docs: list[str],
+                      squad2_per_doc: int) -> dict[str, tuple[list[ShortOutcome], int, int]]:
+    """The short-answer outcomes of each wanted set (squad2: the first ``squad2_per_doc`` questions
+    of each of ``squad2_docs``, one database of those articles)."""
+    results = {}
+    if "dev" in wanted:
+        service = FactService(work / "dev.db")
+        service.ensure_sample_corpus()
+        try:
+            results["seed dev (bundled report)"] = ask_for_short_answers(
+                service, load_questions(shared / "eval" / "seed-dev.jsonl"))
+        finally:
+            service.close()
+    if "heldout" in wanted:
+        outcomes, unanswerable, abstained = [], 0, 0
+        for document in sorted(p for p in HELDOUT_DIR.glob("*.md") if p.name != "README.md"):
+            path = work / f"heldout-{document.stem}.db"
+            fresh = not path.exists()
+            service = FactService(path)
+            try:
+                if fresh:
+                    service.ensure_sample_corpus()
+                    service.ingest_path(document)
+                more, u, a = ask_for_short_answers(service, load_questions(document.with_suffix(".jsonl")))
+            finally:
+                service.close()
+            outcomes += more
+            unanswerable += u
+            abstained += a
+        results["tests/data/heldout"] = (outcomes, unanswerable, abstained)
+    if "squad2" in wanted:
+        root = shared / "eval" / "squad2-tune"
+        files = sorted(squad2_docs)
+        items = []
+        for name in files:
+            items += [i for i in load_questions(root / "questions.jsonl") if i["doc"] == name][:squad2_per_doc]
+        label = "squad2-" + "-".join(f.split("-")[0] + f.split("-")[1] for f in files)  # e.g. squad2-dev01-train007
+        service = open_squad(work, label, root, files)
+        try:
+            results[f"squad2-tune sample ({len(files)} articles, {len(items)} questions)"] = \
+                ask_for_short_answers(service, items)
+        finally:
+            service.close()
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the quality tables (see the module docstring)."""
     parser = argparse.ArgumentParser(prog="python -m facts.quality", description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=REPO / ".quality", help="where databases are built and kept")
     parser.add_argument("--sets", default="squad2,dev,heldout")
     parser.add_argument("--no-baselines", action="store_true", help="skip FTS5 and rapidfuzz (faster)")
+    parser.add_argument("--short-answers", action="store_true",
+                        help="instead: short answer found per question kind, where the answered fact is right")
+    parser.add_argument("--squad2-docs", default=",".join(SQUAD2_SHORT_SAMPLE),
+                        help="with --short-answers: the squad2-tune articles to ask about")
+    parser.add_argument("--squad2-per-doc", type=int, default=10**6,
+                        help="with --short-answers: at most this many questions of each article")
+    parser.add_argument("--misses", type=Path, help="with --short-answers: write right facts without the short "
+                        "answer here (JSON Lines)")
     args = parser.parse_args(argv)
     shared = shared_dir()
     args.work.mkdir(parents=True, exist_ok=True)
     wanted = args.sets.split(",")
+    if args.short_answers:
+        results = short_answer_sets(args.work, shared, wanted, args.squad2_docs.split(","), args.squad2_per_doc)
+        for title, (outcomes, unanswerable, abstained) in results.items():
+            print(short_answer_table(title, outcomes, unanswerable, abstained))
+        if args.misses:
+            with args.misses.open("w", encoding="utf-8") as out:
+                for title, (outcomes, _, _) in results.items():
+                    for o in outcomes:
+                        if o.right and not o.found:
+                            out.write(json.dumps({"set": title, **o.__dict__}, ensure_ascii=False) + "\n")
+        return 0
     sets: dict[str, list[Trace]] = {}
     if "squad2" in wanted:
         sets["squad2-tune (19 articles, one database)"] = squad2_traces(args.work, shared, not args.no_baselines)

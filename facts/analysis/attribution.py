@@ -23,7 +23,7 @@ from facts.analysis.calendar import WEEKDAY_NAMES
 from facts.analysis.entities import find_entities
 from facts.analysis.text import word_list
 
-__all__ = ["find_speaker"]
+__all__ = ["agent_after", "find_speaker", "subject_before"]
 
 
 _VERBS = word_list(
@@ -233,3 +233,31 @@ def find_speaker(sentence: str, context_before: str | None = None) -> str | None
     if at >= 0 and (at == 0 or not lower[at - 1].isalpha()):
         return _object_after(sentence, at + len("according to "))
     return None
+
+
+_AUXILIARIES = word_list("is are was were be been being has have had will would could can may might must shall should")
+_PREPOSITIONS = word_list("in on at by for with from after during under since before of to into over")
+
+
+def subject_before(text: str, position: int) -> str | None:
+    """The noun phrase ending just before a verb at ``position`` ("The Kremlin has previously dismissed"
+    -> "The Kremlin"), auxiliaries and adverbs left out; None when the words there are no clean phrase."""
+    seg_start, seg_end, _ = _segment_before(text, position)
+    tokens = text[seg_start:seg_end].split()
+    while tokens and (tokens[-1].lower() in _TRAILING_SKIP or tokens[-1].lower() in _AUXILIARIES
+                      or (tokens[-1].lower().endswith("ly") and tokens[-1].islower()) or tokens[-1].lower() == "not"):
+        tokens.pop()
+    if not tokens or tokens[0].lower() in _PREPOSITIONS:
+        return None
+    cleaned = _clean_np(tokens)
+    if cleaned is None or (len(cleaned) == 1 and cleaned[0].lower() in _PERSON_PRONOUNS | _OTHER_PRONOUNS):
+        return None
+    return _locate(text, cleaned, seg_start, seg_end)
+
+
+def agent_after(text: str, position: int) -> str | None:
+    """The agent of a passive verb ending at ``position`` ("commissioned by Odo, the Bishop" -> "Odo")."""
+    match = re.match(r"\s+by\s+", text[position:])
+    if not match:
+        return None
+    return _object_after(text, position + match.end())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from facts.evaluation import load_questions, short_answer_found
 from tests.helpers import CITY_REPORT, REPO_ROOT
 
 
@@ -199,3 +200,22 @@ def test_a_reader_that_goes_away_ends_quietly(tmp_path: Path) -> None:
     _, stderr = process.communicate("where is the ISW based\n" * 50, timeout=120)
     assert "Traceback" not in stderr
     assert process.returncode == 0
+
+
+def test_ask_gives_the_short_answer_for_each_factual_kind(tmp_path: Path) -> None:
+    document = REPO_ROOT / "tests" / "data" / "heldout" / "westbridge-green-line-extension.md"
+    items = {str(i["id"]): i for i in load_questions(document.with_suffix(".jsonl"))}
+    wanted = ["wgl-004", "wgl-005", "wgl-011", "wgl-018", "wgl-006"]  # when, who, where, who, why
+    assert factbot("--db", "w.db", "sample", cwd=tmp_path).returncode == 0  # beside the sample, as evaluated
+    assert factbot("--db", "w.db", "ingest", str(document), cwd=tmp_path).returncode == 0
+    stdin = "\n".join(str(items[qid]["question"]) for qid in wanted) + "\n"
+    result = factbot("--db", "w.db", "ask", "--json", "-", cwd=tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["answered"] for r in replies] == [True] * len(wanted)
+    for qid, reply in zip(wanted[:-1], replies[:-1], strict=True):
+        assert short_answer_found(reply["answer"], items[qid]["answer"]), (qid, reply["answer"])
+        assert reply["answer"] in reply["text"]
+    assert replies[-1]["answer"] is None  # a why-question has no short answer, only the quoted fact
+    when = factbot("--db", "w.db", "ask", str(items["wgl-004"]["question"]), cwd=tmp_path)
+    assert f"Answer: {replies[0]['answer']}" in when.stdout and f"**{replies[0]['answer']}**" in when.stdout

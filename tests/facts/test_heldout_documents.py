@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from facts.evaluation import evaluate, load_questions
+from facts.quality import ask_for_short_answers
 from facts.service import FactService
 from tests.helpers import REPO_ROOT
 
@@ -49,3 +50,22 @@ def test_other_documents_reach_the_quality_floor(heldout_results: list) -> None:
     report = "\n\n".join(f"{doc.name}\n{r.summary()}" for doc, r in heldout_results)
     assert answered / answerable >= ANSWERED_FLOOR, report
     assert abstained / unanswerable >= ABSTAINED_FLOOR, report
+
+
+SHORT_ANSWER_FLOOR = 0.85
+"""Share of right answers to when/how-many/who/where/which questions whose short answer is a gold one."""
+FACTUAL_KINDS = ("when", "how-many", "who", "where", "which")
+
+
+def test_right_answers_carry_the_short_answer(tmp_path: Path) -> None:
+    outcomes = []
+    for document in DOCUMENTS:
+        service = FactService(tmp_path / f"{document.stem}.db")
+        service.ensure_sample_corpus()
+        service.ingest_path(document)
+        outcomes += ask_for_short_answers(service, load_questions(document.with_suffix(".jsonl")))[0]
+        service.close()
+    right = [o for o in outcomes if o.right and o.kind in FACTUAL_KINDS]
+    missed = [(o.question, o.short, o.gold) for o in right if not o.found]
+    assert len(right) >= 15
+    assert 1 - len(missed) / len(right) >= SHORT_ANSWER_FLOOR, missed
