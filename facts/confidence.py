@@ -86,9 +86,22 @@ def default_threshold() -> float:
     return model.threshold if model is not None else HAND_SET_THRESHOLD
 
 
+def competitors(ranked: list[Scored]) -> list[Scored]:
+    """The best candidate and those that compete with it: another document's fact covering the same
+    parts of the question is the same claim told again (several outlets agreeing), not a rival, so
+    it does not shrink the best one's lead."""
+    if not ranked:
+        return ranked
+    best = ranked[0]
+    covered = {id(c) for c in best.matched}
+    return [best, *(s for s in ranked[1:] if s.candidate.document_id == best.candidate.document_id
+                    or {id(c) for c in s.matched} != covered)]
+
+
 def feature_row(question: Question, ranked: list[Scored], unknown_share: float, vocabulary: VocabularyView,
                 facts: int) -> np.ndarray:
     """:data:`CONFIDENCE_FEATURES` of the best-ranked candidate (hand-set confidences, before calibration)."""
+    ranked = competitors(ranked)
     base = candidate_rows(question, ranked, unknown_share, first_only=True)[0]
     payload = {
         "kind": question.kind,
