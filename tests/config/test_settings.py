@@ -51,3 +51,18 @@ def test_ids_and_thresholds_are_typed() -> None:
 def test_auto_confidence_below_min_confidence_is_refused() -> None:
     with pytest.raises(SettingsError, match="AUTO_CONFIDENCE"):
         load_settings(None, environ={"FACTBOT_MIN_CONFIDENCE": "0.8", "FACTBOT_AUTO_CONFIDENCE": "0.6"})
+
+
+def test_an_unset_or_empty_min_confidence_leaves_the_engine_its_fitted_threshold(tmp_path: Path) -> None:
+    from facts.confidence import default_threshold
+    from facts.service import FactService
+
+    env = tmp_path / ".env"
+    env.write_text("FACTBOT_MIN_CONFIDENCE=\n")
+    for settings in (load_settings(None, environ={}), load_settings(env, environ={})):
+        assert settings.min_confidence is None
+        service = FactService(tmp_path / "f.db", min_confidence=settings.min_confidence)
+        try:
+            assert service.min_confidence == default_threshold()
+        finally:
+            service.close()

@@ -69,3 +69,23 @@ def test_right_answers_carry_the_short_answer(tmp_path: Path) -> None:
     missed = [(o.question, o.short, o.gold) for o in right if not o.found]
     assert len(right) >= 15
     assert 1 - len(missed) / len(right) >= SHORT_ANSWER_FLOOR, missed
+
+
+NEWS = REPO_ROOT / "tests" / "data" / "heldout-news"
+NEWS_FLOORS = {"sample-report": (0.80, 0.88), "four-outlets": (0.45, 0.77)}
+"""(answered right, abstained) on tests/data/heldout-news as shipped: the confidence model was fitted
+with these sets among others, so these guard against regressions; held-out figures are in the README."""
+
+
+def test_the_blind_news_sets_reach_their_floors(tmp_path: Path) -> None:
+    service = FactService(tmp_path / "news.db")
+    service.ensure_sample_corpus()
+    results = {"sample-report": evaluate(load_questions(NEWS / "sample-report.jsonl"), service.ask)}
+    for document in sorted(p for p in NEWS.glob("*.md") if p.name != "README.md"):
+        service.ingest_path(document)
+    results["four-outlets"] = evaluate(load_questions(NEWS / "four-outlets.jsonl"), service.ask)
+    service.close()
+    for name, (answered, abstained) in NEWS_FLOORS.items():
+        result = results[name]
+        assert result.answerable >= 40 and result.unanswerable >= 15
+        assert result.answer_rate >= answered and result.abstain_rate >= abstained, f"{name}\n{result.summary()}"
