@@ -110,7 +110,7 @@ def feature_row(question: Question, ranked: list[Scored], unknown_share: float, 
         "candidates": [(s.candidate.id, s.candidate.terms, s.candidate.context_terms, frozenset(), s.confidence,
                         s.coverage) for s in ranked],
     }
-    extra = dict(zip(EXTRA_FEATURES, extra_rows(payload)[0], strict=True))
+    extra = dict(zip(EXTRA_FEATURES, extra_rows(payload, first_only=True)[0], strict=True))
     return np.concatenate([base, [extra[f] for f in EXTRA_FEATURES if f not in PARAGRAPH_FEATURES],
                            [math.log1p(facts)]])
 

@@ -295,7 +295,7 @@ def _satisfied(concepts: list, terms: frozenset[str]) -> float:
     return sum(c[3] for c in concepts if any(all(t in terms for t in alt) for alt in c[1])) / total
 
 
-def extra_rows(raw: dict) -> np.ndarray:
+def extra_rows(raw: dict, *, first_only: bool = False) -> np.ndarray:
     """Extra features per candidate (:data:`EXTRA_FEATURES`) from a :func:`raw_payload`: coverage by the
     whole paragraph, the question's predicate (its first and last common content word) in the fact,
     and question-level abstention signals (how much of the question any candidate's paragraph supports,
@@ -312,9 +312,11 @@ def extra_rows(raw: dict) -> np.ndarray:
     def holds(concept, terms):
         return float(concept is not None and any(all(t in terms for t in alt) for alt in concept[1]))
 
-    own = np.array([_satisfied(concepts, c[1]) for c in candidates])
-    para = np.array([_satisfied(concepts, c[3]) for c in candidates])
-    context = np.array([_satisfied(concepts, c[1] | c[2]) for c in candidates])
+    rowed = candidates[:1] if first_only else candidates  # ``first_only``: the best candidate's row alone
+    own = np.array([_satisfied(concepts, c[1]) for c in rowed])
+    para_all = np.array([_satisfied(concepts, c[3]) for c in candidates])
+    para = para_all[: len(rowed)]
+    context = np.array([_satisfied(concepts, c[1] | c[2]) for c in rowed])
     union = frozenset().union(*(c[3] for c in candidates))
     support = _satisfied(concepts, union)
     coverage = sorted((c[5] for c in candidates), reverse=True)
@@ -324,9 +326,9 @@ def extra_rows(raw: dict) -> np.ndarray:
     near = math.log1p(sum(c >= coverage[0] - 0.05 for c in coverage))
     top5 = len({id(c[3]) for c in candidates[:5]}) / 5.0
     rows = []
-    for i, c in enumerate(candidates):
+    for i, c in enumerate(rowed):
         pred_own, pred_para, last_own = holds(first, c[1]), holds(first, c[3]), holds(last, c[1])
-        rows.append([para[i], para[i] - own[i], para[i] - para.max(), context[i], pred_own, pred_para, last_own,
+        rows.append([para[i], para[i] - own[i], para[i] - para_all.max(), context[i], pred_own, pred_para, last_own,
                      support, cover_margin, hand_margin, near, top5, heaviest,
                      para[i] * (kind == "what"), para[i] * (kind == "who"), para[i] * (kind == "when"),
                      pred_own * (kind == "what")])
