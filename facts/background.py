@@ -25,20 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
+from facts.paraphrase import decode_strings, encode_strings
+
 DATA_FILE = Path(__file__).parent / "data" / "background.npz"
 FORMAT = "factbot-background/1"
 CAPITAL_MIN_COUNT = 3
 """A word's capital share is only trusted from this many mid-sentence occurrences."""
 CAPITAL_SCALE = 250
-
-
-def _strings(blob: np.ndarray) -> list[str]:
-    text = blob.tobytes().decode("utf-8")
-    return text.split("\n") if text else []
-
-
-def _encode(items: Sequence[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
 
 class Background:
@@ -58,7 +51,8 @@ class Background:
             metadata = json.loads(data["metadata"].tobytes().decode("utf-8"))
             if metadata.get("format") != FORMAT:
                 raise ValueError(f"{path}: not a {FORMAT} file")
-            return cls(_strings(data["stems"]), data["counts"], _strings(data["words"]), data["capitals"], metadata)
+            return cls(decode_strings(data["stems"]), data["counts"], decode_strings(data["words"]),
+                       data["capitals"], metadata)
 
     def count(self, stem: str) -> int:
         """Background sentences holding ``stem`` (0 when never seen)."""
@@ -95,7 +89,7 @@ def save_background(path: str | Path, stem_counts: Mapping[str, int], capitals: 
     shares = [round(CAPITAL_SCALE * capitals[w][1] / capitals[w][0]) for w in words]
     meta = {**metadata, "format": FORMAT, "stems": len(stems), "words": len(words)}
     np.savez_compressed(
-        Path(path), stems=_encode(stems), counts=np.asarray([stem_counts[s] for s in stems], dtype=np.int32),
-        words=_encode(words), capitals=np.asarray(shares, dtype=np.uint8),
+        Path(path), stems=encode_strings(stems), counts=np.asarray([stem_counts[s] for s in stems], dtype=np.int32),
+        words=encode_strings(words), capitals=np.asarray(shares, dtype=np.uint8),
         metadata=np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
     )

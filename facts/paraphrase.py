@@ -53,14 +53,14 @@ WEIGHT_SCALE = 255  # weights are stored as uint8 (1..255) / 255
 _NO_EXPANSIONS: tuple[tuple[str, float], ...] = ()
 
 
-def _strings(blob: np.ndarray) -> list[str]:
+def decode_strings(blob: np.ndarray) -> list[str]:
     """Newline-joined UTF-8 strings stored as a uint8 array (no pickles in the data file)."""
     text = blob.tobytes().decode("utf-8")
     return text.split("\n") if text else []
 
 
 def encode_strings(items: Sequence[str]) -> np.ndarray:
-    """The inverse of :func:`_strings`: strings (without newlines) as one uint8 array."""
+    """The inverse of :func:`decode_strings`: strings (without newlines) as one uint8 array."""
     return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
 
 
@@ -94,8 +94,8 @@ class Paraphraser:
             if metadata.get("format") != FORMAT:
                 raise ValueError(f"{path}: not a {FORMAT} file")
             return cls(
-                _strings(data["sources"]),
-                _strings(data["targets"]),
+                decode_strings(data["sources"]),
+                decode_strings(data["targets"]),
                 data["offsets"],
                 data["columns"],
                 data["weights"],

@@ -232,17 +232,36 @@ def dev_traces(work: Path, shared: Path) -> list[Trace]:
         service.close()
 
 
+def heldout_documents() -> list[Path]:
+    """The documents of ``tests/data/heldout`` (each with its question file beside it)."""
+    return sorted(p for p in HELDOUT_DIR.glob("*.md") if p.name != "README.md")
+
+
+def open_heldout(work: Path, document: Path) -> FactService:
+    """A database holding the bundled report and ``document`` (built once in ``work``, then reused)."""
+    path = work / f"heldout-{document.stem}.db"
+    fresh = not path.exists()
+    service = FactService(path)
+    if fresh:
+        service.ensure_sample_corpus()
+        service.ingest_path(document)
+    return service
+
+
+def squad2_available(shared: Path) -> bool:
+    """Whether the shared squad2-tune set is there (else say where it was looked for)."""
+    if (shared / "eval" / "squad2-tune").is_dir():
+        return True
+    print(f"no shared question sets at {shared} (set FACTBOT_SHARED_DIR)", file=sys.stderr)
+    return False
+
+
 def heldout_traces(work: Path) -> list[Trace]:
     """The repository's held-out sets, each document beside the bundled report."""
     traces = []
-    for document in sorted(p for p in HELDOUT_DIR.glob("*.md") if p.name != "README.md"):
-        path = work / f"heldout-{document.stem}.db"
-        fresh = not path.exists()
-        service = FactService(path)
+    for document in heldout_documents():
+        service = open_heldout(work, document)
         try:
-            if fresh:
-                service.ensure_sample_corpus()
-                service.ingest_path(document)
             traces += trace_questions(service, load_questions(document.with_suffix(".jsonl")), "heldout",
                                       lambda i, d=document.stem: d)
         finally:
@@ -492,14 +511,9 @@ def short_answer_sets(work: Path, shared: Path, wanted: list[str], squad2_docs: 
             service.close()
     if "heldout" in wanted:
         outcomes, unanswerable, abstained = [], 0, 0
-        for document in sorted(p for p in HELDOUT_DIR.glob("*.md") if p.name != "README.md"):
-            path = work / f"heldout-{document.stem}.db"
-            fresh = not path.exists()
-            service = FactService(path)
+        for document in heldout_documents():
+            service = open_heldout(work, document)
             try:
-                if fresh:
-                    service.ensure_sample_corpus()
-                    service.ingest_path(document)
                 more, u, a = ask_for_short_answers(service, load_questions(document.with_suffix(".jsonl")))
             finally:
                 service.close()

@@ -232,8 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                              "without it the model goes to the work folder")
     args = parser.parse_args(argv)
     shared = quality.shared_dir()
-    if not (shared / "eval" / "squad2-tune").is_dir():
-        print(f"no shared data at {shared} (set FACTBOT_SHARED_DIR)", file=sys.stderr)
+    if not quality.squad2_available(shared):
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
     print("tracing questions (cached in the work folder)...", file=sys.stderr)

@@ -137,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--install", action="store_true", help=f"write facts/{MODEL_FILE}")
     args = parser.parse_args(argv)
     shared = quality.shared_dir()
-    if not (shared / "eval" / "squad2-tune").is_dir():
-        print(f"needs the shared question sets in {shared} (or FACTBOT_SHARED_DIR)", file=sys.stderr)
+    if not quality.squad2_available(shared):
         return 1
     args.work.mkdir(parents=True, exist_ok=True)
     squad_traces = quality.squad2_traces(args.work, shared, baselines=False)
