@@ -73,7 +73,7 @@ def test_right_answers_carry_the_short_answer(tmp_path: Path) -> None:
 
 NEWS = REPO_ROOT / "tests" / "data" / "heldout-news"
 NEWS2 = REPO_ROOT / "tests" / "data" / "heldout-news2"
-NEWS_FLOORS = {"sample-report": (0.80, 0.88), "four-outlets": (0.45, 0.77), "news2": (0.59, 0.44)}
+NEWS_FLOORS = {"sample-report": (0.80, 0.88), "four-outlets": (0.45, 0.77), "news2": (0.57, 0.44)}
 """(answered right, abstained) as shipped: the confidence model was fitted with tests/data/heldout-news
 among others (these floors guard against regressions; held-out figures are in the README), never with
 tests/data/heldout-news2."""
