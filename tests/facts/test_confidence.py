@@ -93,3 +93,20 @@ def test_fitting_learns_which_feature_marks_a_right_answer_and_picks_a_balanced_
     right = np.mean([o.confidence >= threshold for o in outcomes if o.answerable])
     abstained = np.mean([o.confidence < threshold for o in outcomes if not o.answerable])
     assert right > 0.8 and abstained > 0.8
+
+
+def test_fitting_says_what_it_needs_when_the_shared_sets_are_missing(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO_ROOT
+
+    model_file = REPO_ROOT / "facts" / "data" / "confidence_model.json"
+    before = model_file.read_bytes()
+    env = {**os.environ, "FACTBOT_SHARED_DIR": str(tmp_path / "nowhere")}
+    done = subprocess.run([sys.executable, "-m", "facts.train_confidence", "--work", str(tmp_path / "work")],
+                          cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "no shared question sets" in done.stderr and "FACTBOT_SHARED_DIR" in done.stderr
+    assert model_file.read_bytes() == before  # nothing written
