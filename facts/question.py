@@ -333,17 +333,14 @@ def _proper_words(text: str) -> set[str]:
     """Lower-cased words written with a capital inside the question (not just sentence-initial), and
     words general text nearly always capitalises, however they were typed here."""
     proper = set()
-    for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’.-]*", text)):
-        word = match.group()
-        if i == 0 or not word[0].isupper():
-            continue
-        proper.update(words(word))
     background = load_background()
     for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’.-]*", text)):
         word = match.group()
-        if i == 0 or word[0].islower():  # a name typed in lower case ("president of france")
-            for w in words(word):
-                share = background.capitalised(w)
-                if share is not None and share >= PROPER_CAPITAL_SHARE and w not in STOPWORDS:
-                    proper.add(w)
+        if i > 0 and word[0].isupper():
+            proper.update(words(word))
+            continue
+        for w in words(word):  # a name typed in lower case ("president of france"), or sentence-initial
+            share = background.capitalised(w)
+            if share is not None and share >= PROPER_CAPITAL_SHARE and w not in STOPWORDS:
+                proper.add(w)
     return {w for w in proper if w not in QUESTION_WORDS}
