@@ -11,7 +11,7 @@ an unanswerable question's fact is never right).
 
 - Held-out answers: squad2-tune in five folds by article, each predicted by a model fitted on the
   other articles and every news set; each news set predicted by a model fitted on squad2-tune and
-  the other news sets (leave one set out). News questions are few (about 300 against 8,000), so each
+  the other news sets (leave one set out). News questions are few (240 against 8,328), so each
   counts ``--news-weight`` times in fitting.
 - The threshold (the default FACTBOT_MIN_CONFIDENCE) is the one with the best mean of
   (right % + abstained %) / 2 over the held-out answers of squad2-tune and of each news set, each
