@@ -40,8 +40,6 @@ from facts.service import FactService
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT_DIR = REPO / "tests" / "data" / "heldout"
 NEWS_DIR = REPO / "tests" / "data" / "heldout-news"
-OUTLET_FIT_DIRS = {name: REPO / "tests" / "data" / f"heldout-{name}" for name in ("news3", "news4")}
-"""More four-outlet news sets, fitted on like tests/data/heldout-news (by name)."""
 NEWS2_DIR = REPO / "tests" / "data" / "heldout-news2"
 """Kept out of every fit: the one set the confidence model and the scorer's settings never saw."""
 HAND_SET_THRESHOLD = 0.5
@@ -587,10 +585,6 @@ def main(argv: list[str] | None = None) -> int:
         sets["tests/data/heldout-news, new questions on the bundled report"] = [t for t in news
                                                                                if t.set == "news-sample"]
         sets["tests/data/heldout-news, four outlets on one event"] = [t for t in news if t.set == "news-four"]
-    for name, folder in OUTLET_FIT_DIRS.items():
-        if "news" in wanted and folder.is_dir():
-            sets[f"tests/data/{folder.name}, four outlets"] = outlet_traces(args.work, folder, name,
-                                                                           not args.no_baselines)
     if "news2" in wanted:
         sets["tests/data/heldout-news2, four outlets on another event (never fitted on)"] = outlet_traces(
             args.work, NEWS2_DIR, "news2", not args.no_baselines)
