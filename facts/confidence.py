@@ -21,7 +21,7 @@ from importlib import resources
 
 import numpy as np
 
-from facts.matching import Scored, concept_weight
+from facts.matching import Scored, unknown_share
 from facts.question import Question
 from facts.selector import EXTRA_FEATURES, FEATURES, candidate_rows, extra_rows
 from facts.vocabulary import VocabularyView
@@ -98,15 +98,15 @@ def competitors(ranked: list[Scored]) -> list[Scored]:
                     or {id(c) for c in s.matched} != covered)]
 
 
-def feature_row(question: Question, ranked: list[Scored], unknown_share: float, vocabulary: VocabularyView,
-                facts: int) -> np.ndarray:
-    """:data:`CONFIDENCE_FEATURES` of the best-ranked candidate (hand-set confidences, before calibration)."""
+def feature_row(question: Question, ranked: list[Scored], weights: list[float], facts: int) -> np.ndarray:
+    """:data:`CONFIDENCE_FEATURES` of the best-ranked candidate (hand-set confidences, before calibration);
+    ``weights``: the question's concept weights as the scorer used them, ``facts``: facts the asker sees."""
     ranked = competitors(ranked)
-    base = candidate_rows(question, ranked, unknown_share, first_only=True)[0]
+    base = candidate_rows(question, ranked, unknown_share(question, weights), first_only=True)[0]
     payload = {
         "kind": question.kind,
-        "concepts": [(c.label, c.alternatives, c.proper, concept_weight(c, vocabulary), c.df)
-                     for c in question.concepts],
+        "concepts": [(c.label, c.alternatives, c.proper, weight, c.df)
+                     for c, weight in zip(question.concepts, weights, strict=True)],
         "candidates": [(s.candidate.id, s.candidate.terms, s.candidate.context_terms, frozenset(), s.confidence,
                         s.coverage) for s in ranked],
     }
@@ -115,14 +115,14 @@ def feature_row(question: Question, ranked: list[Scored], unknown_share: float, 
                            [math.log1p(facts)]])
 
 
-def calibrate(question: Question, ranked: list[Scored], unknown_share: float, vocabulary: VocabularyView,
+def calibrate(question: Question, ranked: list[Scored], weights: list[float], vocabulary: VocabularyView,
               model: ConfidenceModel) -> None:
     """Set the best-ranked candidate's confidence to the model's probability; the others keep their
     place and their share of it (their hand-set confidence times the same factor)."""
     if not ranked:
         return
     best = ranked[0].confidence
-    probability = model.probability(feature_row(question, ranked, unknown_share, vocabulary, vocabulary.total))
+    probability = model.probability(feature_row(question, ranked, weights, vocabulary.total))
     factor = probability / best if best > 0 else 0.0
     ranked[0].confidence = probability
     for other in ranked[1:]:

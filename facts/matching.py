@@ -403,7 +403,7 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
 
         confidence_model = load_confidence_model()
         if confidence_model is not None:
-            calibrate(question, scored, unknown_share(question, weights), vocabulary, confidence_model)
+            calibrate(question, scored, weights, vocabulary, confidence_model)
     return scored
 
 

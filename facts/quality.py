@@ -156,7 +156,8 @@ def trace_questions(service: FactService, items: Iterable[dict], set_name: str, 
                       ranked[0].confidence if ranked else 0.0, bool(labels[0]) if len(labels) else False)
         if ranked:
             vocabulary = service.vocabulary.for_scope(0)
-            trace.confidence_row = feature_row(analysed, ranked, unknown, vocabulary, vocabulary.total)
+            weights = [concept_weight(c, vocabulary) for c in analysed.concepts]
+            trace.confidence_row = feature_row(analysed, ranked, weights, vocabulary.total)
         if paragraphs is not None and analysed is not None:
             trace.raw = raw_payload(analysed, ranked, service.vocabulary.for_scope(0), paragraphs)
         if base is not None:

@@ -14,7 +14,7 @@ from facts.confidence import (
     feature_row,
     load_confidence_model,
 )
-from facts.matching import concept_weight, rank, unknown_share
+from facts.matching import concept_weight, rank
 from facts.quality import Outcome
 from facts.service import FactService
 from facts.train_confidence import choose_threshold, fit, predict
@@ -56,7 +56,7 @@ def test_the_answer_confidence_is_the_models_probability_and_the_order_is_the_ha
     assert [s.candidate.id for s in calibrated] == [s.candidate.id for s in hand]
     vocabulary = news_service.vocabulary.for_scope(0)
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
-    row = feature_row(question, hand, unknown_share(question, weights), vocabulary, vocabulary.total)
+    row = feature_row(question, hand, weights, vocabulary.total)
     assert calibrated[0].confidence == pytest.approx(MODEL.probability(row))
     assert all(0.0 <= s.confidence <= calibrated[0].confidence for s in calibrated)
     answer = news_service.ask(question_text)
