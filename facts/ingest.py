@@ -176,12 +176,14 @@ def analyse_prepared(prepared: Prepared, aliases: AliasTable) -> Prepared:
     if not facts:
         raise IngestError(f"{prepared.name} holds no sentences to learn from")
     own = [index_terms(fact.text, aliases) for fact in facts]
-    title_terms = index_terms(meta.title, aliases)
+    # The document's title and outlet: what every fact of it is about, and who tells it (a question
+    # may name the outlet: "how many did the Evening Post say were evacuated").
+    document_terms = index_terms(" ".join(part for part in (meta.title, meta.outlet) if part), aliases)
     context = []
     for i in range(len(facts)):
-        # Neighbouring sentences and the document's title: what the fact is about beyond its own words.
+        # Neighbouring sentences and the document: what the fact is about beyond its own words.
         parts = [own[i - 1] if i > 0 and facts[i].context_before else [],
-                 own[i + 1] if i + 1 < len(facts) and facts[i].context_after else [], title_terms]
+                 own[i + 1] if i + 1 < len(facts) and facts[i].context_after else [], document_terms]
         context.append(list(dict.fromkeys(t for part in parts for t in part)))
     prepared.facts, prepared.terms, prepared.context_terms = facts, own, context
     return prepared

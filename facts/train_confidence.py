@@ -7,8 +7,8 @@ Material, read in place (shared data is never copied): the 19 SQuAD 2.0 articles
 project's news sets ``tests/data/heldout`` and ``tests/data/heldout-news``. Each question is asked
 with the hand-set scorer; the chosen fact's features (:data:`facts.confidence.CONFIDENCE_FEATURES`)
 are one row, labelled right when the fact overlaps the gold evidence (the project's judging rule;
-an unanswerable question's fact is never right). The four-outlet sets ``tests/data/heldout-news2``,
-``-news3`` and ``-news4`` are never used here: they stay unseen (``python -m facts.quality`` reports them).
+an unanswerable question's fact is never right). The four-outlet sets ``tests/data/heldout-news2``
+to ``-news6`` are never used here: they stay unseen (``python -m facts.quality`` reports them).
 
 - Held-out answers: squad2-tune in five folds by article, each predicted by a model fitted on the
   other articles and every news set; each news set predicted by a model fitted on squad2-tune and

@@ -109,3 +109,17 @@ def test_a_role_question_needs_a_person_in_the_fact(news_service: FactService) -
     with_person = candidate("Anna Berg, director of the Riverton port authority, opened a terminal.", fact_id=2)
     with_person.entities = [("Anna Berg", "person"), ("Riverton", "place")]
     assert type_fit(question, bodies_only) < type_fit(question, with_person) == 1.0
+
+
+def test_a_question_naming_an_outlet_finds_that_outlets_figure(tmp_path) -> None:
+    service = FactService(tmp_path / "outlets.db")
+    try:
+        service.ingest_text("Rescuers said about 300 families were moved from the valley on Sunday.\n",
+                            name="wire.md", title="Floods in the valley", outlet="Northern Wire")
+        service.ingest_text("Officials said nearly 450 families were moved from the valley on Sunday.\n",
+                            name="radio.md", title="Valley floods", outlet="Harbour Radio")
+        for outlet, figure in (("harbour radio", "450"), ("northern wire", "300")):
+            _, results = ranked(service, f"how many families were moved according to {outlet}")
+            assert figure in results[0].candidate.text, (outlet, [r.candidate.text for r in results])
+    finally:
+        service.close()
