@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, utils
 
 from facts.analysis.aliases import AliasTable, is_concept_key
 from facts.analysis.calendar import MONTH_ABBREVIATIONS, MONTH_NAMES, MONTH_STEMS, WEEKDAY_NAMES, alternation
+from facts.analysis.entities import CAPITALS
 from facts.analysis.text import stem, words
 from facts.paraphrase import load_paraphraser
 from facts.postings import CONTEXT_CREDIT, DEFAULT_BUDGET, Accumulator, Hits
@@ -50,6 +51,11 @@ NO_FIT = 0.45  # the fact cannot hold the kind of answer asked for (no date for 
 WEAK_FIT = 0.85
 NEAR_FIT = 0.85
 
+_YEAR_WORDS = ("in", "since", "by", "until", "till", "from", "through", "before", "after", "during", "around",
+               "circa", "between", "and", "to", "year")
+"""Words after which a four-digit number from 1000 on is a year ("made in 1407", "from 1271 to 1368") unless a
+plural noun follows ("to 1200 soldiers"); from 1900 on any such number is."""
+_AFTER_YEAR_WORD = "|".join(rf"(?<=\b{word} )" for word in _YEAR_WORDS)
 _NUMBER = re.compile(
     r"\b(\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|several|half|percent)\b",
@@ -57,7 +63,8 @@ _NUMBER = re.compile(
 )
 _DATE_EXPRESSION = re.compile(
     rf"\b(?:{alternation(MONTH_NAMES + MONTH_ABBREVIATIONS, lower=True)})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
-    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b",
+    rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b"
+    rf"|(?:{_AFTER_YEAR_WORD})1\d\d\d\b(?![,.]\d)(?!\s+[a-z]+s\b)",
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE)
@@ -66,12 +73,12 @@ _TIME_WORDS = rf"(?:{alternation(MONTH_NAMES + WEEKDAY_NAMES + MONTH_ABBREVIATIO
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on|based in|held in"
     r"|located in)\s+"
-    rf"(?!{_TIME_WORDS})(?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+|(?:briefing|meeting|conference|summit|statement|"
+    rf"(?!{_TIME_WORDS})(?:(?:the|a|an)\s+)?(?:[{CAPITALS}][\w'’-]+|(?:briefing|meeting|conference|summit|statement|"
     r"interview|speech|session|hearing|capital|city|region|border|area|country|village|town|port|base|camp)\b)"
 )
 LOCATIVE_PHRASE = re.compile(
     r"\b(?:in|at|near|inside|outside|from|into|across|beneath|under|underneath|below|along|off|on)\s+"
-    rf"(?!{_TIME_WORDS})((?:(?:the|a|an)\s+)?(?:[A-Z][\w'’-]+(?:\s+(?:of\s+)?[A-Z][\w'’-]+)*"
+    rf"(?!{_TIME_WORDS})((?:(?:the|a|an)\s+)?(?:[{CAPITALS}][\w'’-]+(?:\s+(?:of\s+)?[{CAPITALS}][\w'’-]+)*"
     r"(?:\s+(?:region|province|oblast|area|city|border))?|(?:briefing|meeting|conference|summit|statement|"
     r"interview|speech|session|hearing)\b))"
 )

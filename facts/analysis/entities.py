@@ -131,7 +131,9 @@ _COMMON_SUFFIXES = (
 
 _PLURAL_STEMS = ("al", "ent", "ant", "er", "ist", "or", "ian", "ive", "ee")
 
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+CAPITALS = "A-ZÀ-ÖØ-ÞĀ-Ž"
+"""Capital letters of names, in a character class (Latin-1 and Latin Extended-A: "Żelazowa", "Łódź")."""
+_UPPER = CAPITALS
 _CAP = rf"[{_UPPER}][\w&.-]*(?:['’](?![sS]\b)[\w-]+)*"
 _SPAN = re.compile(
     rf"[{_UPPER}](?<![\w&.-].)[\w&.-]*(?:['’](?![sS]\b)[\w-]+)*"

@@ -62,6 +62,22 @@ def test_a_when_question_wants_a_fact_that_can_hold_a_date(news_service: FactSer
     assert type_fit(question, undated) < type_fit(question, month_nearby) < 1.0
 
 
+def test_a_year_before_1900_is_a_date_for_when_and_not_a_count_for_how_many(news_service: FactService) -> None:
+    when, _ = ranked(news_service, "When did the council first meet?")
+    assert type_fit(when, candidate("The council first met in 1407, in the old hall.")) == 1.0
+    assert type_fit(when, candidate("The dynasty ruled from 1271 to 1368.")) == 1.0
+    assert type_fit(when, candidate("The council sent 1200 soldiers to the hall.")) < 1.0
+    how_many, _ = ranked(news_service, "How many soldiers did the council send?")
+    assert type_fit(how_many, candidate("The council sent soldiers to the hall in 1407.")) < 1.0
+    assert type_fit(how_many, candidate("The council sent 1200 soldiers to the hall.")) == 1.0
+
+
+def test_a_place_name_with_an_accented_capital_answers_where(news_service: FactService) -> None:
+    question, _ = ranked(news_service, "Where was the council engineer born?")
+    assert type_fit(question, candidate("The engineer was born in Żelazowa Wola, west of the city.")) == 1.0
+    assert type_fit(question, candidate("The engineer was born early.")) < 1.0
+
+
 def test_a_month_the_question_names_must_agree_with_the_fact(news_service: FactService) -> None:
     question, _ = ranked(news_service, "How much did soybean exports rise in 2022?")
     agrees = candidate("Soybean exports rose by 14 percent in 2022.")
