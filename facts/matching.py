@@ -64,7 +64,8 @@ _NUMBER = re.compile(
 _DATE_EXPRESSION = re.compile(
     rf"\b(?:{alternation(MONTH_NAMES + MONTH_ABBREVIATIONS, lower=True)})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b"
-    rf"|(?:{_AFTER_YEAR_WORD})1\d\d\d\b(?![,.]\d)(?!\s+[a-z]+s\b)",
+    # (the look-ahead only makes the search cheap: the year words' look-behinds are tried where a year begins)
+    rf"|(?=1\d\d\d\b)(?:{_AFTER_YEAR_WORD})1\d\d\d\b(?![,.]\d)(?!\s+[a-z]+s\b)",
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE)
