@@ -64,7 +64,8 @@ _NUMBER = re.compile(
 _DATE_EXPRESSION = re.compile(
     rf"\b(?:{alternation(MONTH_NAMES + MONTH_ABBREVIATIONS, lower=True)})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?"
     rf"(?:,?\s+\d{{4}})?|\b\d{{1,2}}\s+(?:{alternation(MONTH_NAMES, lower=True)})(?:\s+\d{{4}})?|\b(?:19|20)\d\d\b"
-    rf"|(?:{_AFTER_YEAR_WORD})1\d\d\d\b(?![,.]\d)(?!\s+[a-z]+s\b)",
+    # (the look-ahead only makes the search cheap: the year words' look-behinds are tried where a year begins)
+    rf"|(?=1\d\d\d\b)(?:{_AFTER_YEAR_WORD})1\d\d\d\b(?![,.]\d)(?!\s+[a-z]+s\b)",
     re.IGNORECASE,
 )
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d\d\b", re.IGNORECASE)
@@ -319,9 +320,9 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
                      *, fitted: bool = True) -> list[Scored]:
     """Score and sort candidates, best first.
 
-    The hand-set coverage scores order them. With ``fitted`` and the bundled confidence model
-    (:mod:`facts.confidence`), the best one's confidence becomes its estimated probability of being a
-    right answer (a fitted selector, :mod:`facts.selector`, when one is bundled, re-ranks them instead).
+    The hand-set coverage scores order them; with ``fitted``, :func:`fitted_order` then applies the
+    bundled models (the ranking trees re-order them, the confidence model gives the new best one its
+    estimated probability of being a right answer).
     """
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     total = sum(weights) or 1.0
@@ -400,17 +401,26 @@ def score_candidates(question: Question, candidates: list[Candidate], vocabulary
         weight_of = {id(c): w for c, w in zip(question.concepts, weights, strict=True)}
         scored += [score_one(len(candidates), pair) for pair in _pairs(scored, weight_of, total)]
     scored.sort(key=lambda s: (s.rank_score, s.candidate.retrieval_rank), reverse=True)
-    if fitted:
-        from facts.selector import load_model, select  # the selector builds on this module
+    return fitted_order(question, scored, vocabulary) if fitted else scored
 
-        model = load_model()
-        if model is not None:
-            return select(question, scored, unknown_share(question, weights), model)
-        from facts.confidence import calibrate, load_confidence_model  # it builds on this module
 
-        confidence_model = load_confidence_model()
-        if confidence_model is not None:
-            calibrate(question, scored, weights, vocabulary, confidence_model)
+def fitted_order(question: Question, scored: list[Scored], vocabulary: VocabularyView) -> list[Scored]:
+    """The hand-set order (``scored``, best first) as the bundled fitted models leave it: the ranking
+    trees (:mod:`facts.selector`) re-order the candidates, then the confidence model
+    (:mod:`facts.confidence`) turns the new best one's features into its probability of being right.
+    A selector saved with its own calibration (not "hand-set") sets every confidence itself."""
+    from facts.confidence import calibrate, load_confidence_model  # both build on this module
+    from facts.selector import load_model, select
+
+    weights = [concept_weight(c, vocabulary) for c in question.concepts]
+    model = load_model()
+    if model is not None:
+        scored = select(question, scored, unknown_share(question, weights), model)
+        if model.meta.get("confidence") != "hand-set":
+            return scored
+    confidence_model = load_confidence_model()
+    if confidence_model is not None:
+        calibrate(question, scored, weights, vocabulary, confidence_model)
     return scored
 
 
@@ -481,11 +491,12 @@ def rank(conn: sqlite3.Connection, question: str, scope: int, aliases: AliasTabl
     """
     analysed = analyse_question(question, aliases, vocabulary)
     candidates, hits = fetch_candidates(conn, analysed, scope, vocabulary, accumulator)
-    ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
+    # Whether to search wider is decided on the hand-set order, with or without the fitted models.
+    ranked = score_candidates(analysed, candidates, vocabulary, fitted=False)
     wider = DEFAULT_BUDGET * WIDER_SEARCH
     if not hits.complete and hits.entries < wider and (not ranked or ranked[0].coverage < FULL_SEARCH_BELOW):
         # (Only the first list may overshoot a budget: when it alone filled the wider one, the
         # wider search would read exactly what this one did.)
         candidates, _ = fetch_candidates(conn, analysed, scope, vocabulary, accumulator, budget=wider)
-        ranked = score_candidates(analysed, candidates, vocabulary, fitted=fitted)
-    return analysed, ranked
+        ranked = score_candidates(analysed, candidates, vocabulary, fitted=False)
+    return analysed, fitted_order(analysed, ranked, vocabulary) if fitted else ranked

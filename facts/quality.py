@@ -3,14 +3,15 @@ baselines over the same sentences and the calibration of the confidence.
 
     python -m facts.quality [--work DIR] [--sets squad2,dev,heldout,news,unseen]
 
-Sets: ``squad2`` (the 19 SQuAD 2.0 tuning articles of ``../shared/eval/squad2-tune``, all ingested into
-one database), ``dev`` (``../shared/eval/seed-dev.jsonl`` on the bundled report), ``heldout``
+Sets: ``squad2`` (the 19 SQuAD 2.0 tuning articles of ``../shared/eval/squad2-tune``, all ingested
+into one database), ``dev`` (``../shared/eval/seed-dev.jsonl`` on the bundled report), ``heldout``
 (``tests/data/heldout``, each document beside the bundled report) and ``news``
 (``tests/data/heldout-news``: new questions on the bundled report, and four outlets' reports of one
-event beside it) and ``unseen`` (``tests/data/heldout-news2`` to ``-news6``: four outlets on
-five other events, kept out of every fit). Each set shows the engine as shipped (hand-set order, fitted confidence: see
-:mod:`facts.confidence`), the hand-set confidence at 0.5, and SQLite FTS5 bm25 and brute-force
-rapidfuzz over the same sentences. Shared data is read in place, never copied into the repository.
+event beside it) and ``unseen`` (``tests/data/heldout-news2`` to ``-news6``: four outlets on five
+other events, kept out of every fit). Each set shows the engine as shipped (hand-set order, or
+bundled ranking trees' order; fitted confidence: see :mod:`facts.confidence`), the hand-set
+confidence at 0.5, and SQLite FTS5 bm25 and brute-force rapidfuzz over the same sentences. Shared
+data is read in place, never copied into the repository.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from facts.errors import FactbotError
 from facts.evaluation import load_questions, overlaps, short_answer_found
 from facts.matching import concept_weight, rank, unknown_share
 from facts.question import question_kind
-from facts.selector import FEATURES, ParagraphTerms, candidate_rows, raw_payload
+from facts.selector import FEATURES, ParagraphTerms, candidate_rows, load_model, raw_payload, select
 from facts.service import FactService
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +74,15 @@ class Trace:
     raw: dict | None = None
     """What the extra features need (see :func:`facts.selector.raw_payload`), when traced with ``raw``."""
     confidence_row: np.ndarray | None = None
-    """The chosen fact's features for the confidence model (:func:`facts.confidence.feature_row`)."""
+    """The chosen fact's features for the confidence model (:func:`facts.confidence.feature_row`), the
+    chosen fact being the top one of the order the engine ships (see ``shipped_top``)."""
+    shipped_top: int = 0
+    """Which row (hand-set order) is the engine's top fact as shipped: 0, or the bundled ranking trees' choice."""
+
+    @property
+    def shipped_right(self) -> bool:
+        """Whether the engine's top fact as shipped (whatever its confidence) overlaps the evidence."""
+        return bool(len(self.labels) and self.labels[self.shipped_top])
 
 
 @dataclass
@@ -135,6 +144,15 @@ class Baselines:
         return (self.texts[best[2]], best[1] / 100.0) if best else (None, 0.0)
 
 
+def shipped_order(question, ranked: list, unknown: float) -> list:
+    """The hand-set order ``ranked`` re-ordered as the engine ships it: by the bundled ranking trees
+    when there are some (a selector that only orders), else unchanged. Confidences are left alone."""
+    model = load_model()
+    if model is None or model.meta.get("confidence") != "hand-set":
+        return ranked
+    return select(question, list(ranked), unknown, model)
+
+
 def trace_questions(service: FactService, items: Iterable[dict], set_name: str, group_of, *,
                     baselines: bool = True, raw: bool = True) -> list[Trace]:
     """Run each question through the engine's candidate search and record features and labels."""
@@ -158,7 +176,9 @@ def trace_questions(service: FactService, items: Iterable[dict], set_name: str, 
         if ranked:
             vocabulary = service.vocabulary.for_scope(0)
             weights = [concept_weight(c, vocabulary) for c in analysed.concepts]
-            trace.confidence_row = feature_row(analysed, ranked, weights, vocabulary.total)
+            shipped = shipped_order(analysed, ranked, unknown)
+            trace.shipped_top = next(i for i, s in enumerate(ranked) if s is shipped[0])
+            trace.confidence_row = feature_row(analysed, shipped, weights, vocabulary.total)
         if paragraphs is not None and analysed is not None:
             trace.raw = raw_payload(analysed, ranked, service.vocabulary.for_scope(0), paragraphs)
         if base is not None:
@@ -602,8 +622,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def shipped_outcomes(traces: list[Trace], model: ConfidenceModel) -> list[Outcome]:
-    """The engine as shipped: the hand-set order, the chosen fact's confidence from the bundled model."""
-    return [Outcome(t.answerable, t.hand_top_right,
+    """The engine as shipped: its order's top fact (see :func:`shipped_order`), that fact's confidence
+    from the bundled model."""
+    return [Outcome(t.answerable, t.shipped_right,
                     model.probability(t.confidence_row) if t.confidence_row is not None else 0.0)
             for t in traces]
 

@@ -77,9 +77,9 @@ def question_features(question: Question, unknown_share: float) -> dict[str, flo
 
 
 def candidate_rows(question: Question, ranked: list[Scored], unknown_share: float, *,
-                   first_only: bool = False) -> np.ndarray:
+                   first_only: bool = False, limit: int | None = None) -> np.ndarray:
     """One feature row per candidate, in :data:`FEATURES` order (``first_only``: the best-ranked one's
-    row alone, still compared with all the others)."""
+    row alone, ``limit``: the first ``limit`` ones' rows; each still compared with all the others)."""
     base = question_features(question, unknown_share)
     best = max((s.coverage for s in ranked), default=0.0)
     second = sorted((s.coverage for s in ranked), reverse=True)[1] if len(ranked) > 1 else 0.0
@@ -89,7 +89,7 @@ def candidate_rows(question: Question, ranked: list[Scored], unknown_share: floa
     kind = question.kind
     question_stems = content_stems(question.text)
     rows = []
-    for i, s in enumerate(ranked[:1] if first_only else ranked):
+    for i, s in enumerate(ranked[:1] if first_only else ranked[:limit]):
         parts = s.parts
         assert parts is not None
         cand = s.candidate
@@ -233,10 +233,13 @@ def load_model() -> AnswerModel | None:
 
 
 def select(question: Question, ranked: list[Scored], unknown_share: float, model: AnswerModel) -> list[Scored]:
-    """Re-rank candidates by the model; each one's confidence becomes its calibrated probability."""
+    """Re-rank candidates by the model; each one's confidence becomes its calibrated probability.
+
+    A model that only orders (confidence "hand-set") may re-order only the hand-set order's first
+    ``reorders`` candidates (its meta): the others follow them in their hand-set order."""
     if not ranked:
         return ranked
-    rows = candidate_rows(question, ranked, unknown_share)
+    rows = candidate_rows(question, ranked, unknown_share, limit=reordered(model))
     logits = model.logits(rows)
     order_scores = model.order_scores(rows, logits)
     if model.meta.get("confidence") != "hand-set":
@@ -246,7 +249,13 @@ def select(question: Question, ranked: list[Scored], unknown_share: float, model
         for s, confidence in zip(ranked, confidences, strict=True):
             s.confidence = float(confidence)
     order = np.argsort(-order_scores, kind="stable")
-    return [ranked[i] for i in order]
+    return [ranked[i] for i in order] + ranked[len(order):]
+
+
+def reordered(model: AnswerModel) -> int | None:
+    """How many of the hand-set order's first candidates ``model`` re-orders (None: all of them)."""
+    head = model.meta.get("reorders") if model.meta.get("confidence") == "hand-set" else None
+    return int(head) if head else None
 
 
 # -- extra features: paragraph coverage, the question's predicate, abstention signals ---------------

@@ -5,10 +5,12 @@
 Material, read in place (shared data is never copied): the 19 SQuAD 2.0 articles of
 ``../shared/eval/squad2-tune`` (one database), the seed dev set on the bundled report, and the
 project's news sets ``tests/data/heldout`` and ``tests/data/heldout-news``. Each question is asked
-with the hand-set scorer; the chosen fact's features (:data:`facts.confidence.CONFIDENCE_FEATURES`)
-are one row, labelled right when the fact overlaps the gold evidence (the project's judging rule;
-an unanswerable question's fact is never right). The four-outlet sets ``tests/data/heldout-news2``
-to ``-news6`` are never used here: they stay unseen (``python -m facts.quality`` reports them).
+in the order the engine ships (the hand-set order, re-ordered by the bundled ranking trees when
+there are some: refit after installing trees); the chosen fact's features
+(:data:`facts.confidence.CONFIDENCE_FEATURES`) are one row, labelled right when the fact overlaps
+the gold evidence (the project's judging rule; an unanswerable question's fact is never right). The
+four-outlet sets ``tests/data/heldout-news2`` to ``-news6`` are never used here: they stay unseen
+(``python -m facts.quality`` reports them).
 
 - Held-out answers: squad2-tune in five folds by article, each predicted by a model fitted on the
   other articles and every news set; each news set predicted by a model fitted on squad2-tune and
@@ -61,7 +63,7 @@ class Data:
     def __init__(self, traces: list[Trace]) -> None:
         self.traces = traces
         self.x = np.array([top_row(t) for t in traces]).reshape(len(traces), len(CONFIDENCE_FEATURES))
-        self.y = np.array([bool(t.labels[0]) if len(t.labels) else False for t in traces])
+        self.y = np.array([t.shipped_right for t in traces])  # the top fact of the order the engine ships
         self.answerable = np.array([t.answerable for t in traces])
         self.groups = np.array([t.group for t in traces])
 

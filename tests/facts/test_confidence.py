@@ -14,8 +14,8 @@ from facts.confidence import (
     feature_row,
     load_confidence_model,
 )
-from facts.matching import concept_weight, rank
-from facts.quality import Outcome
+from facts.matching import concept_weight, rank, unknown_share
+from facts.quality import Outcome, shipped_order
 from facts.service import FactService
 from facts.train_confidence import choose_threshold, fit, predict
 
@@ -48,15 +48,16 @@ def test_a_new_service_answers_at_the_fitted_threshold(tmp_path) -> None:
 
 
 @needs_model
-def test_the_answer_confidence_is_the_models_probability_and_the_order_is_the_hand_set_one(
+def test_the_answer_confidence_is_the_models_probability_of_the_shipped_orders_top_fact(
         news_service: FactService) -> None:
     question_text = "When did the Riverton council approve the bridge?"
     question, hand = _ranked(news_service, question_text, fitted=False)
     _, calibrated = _ranked(news_service, question_text, fitted=True)
-    assert [s.candidate.id for s in calibrated] == [s.candidate.id for s in hand]
     vocabulary = news_service.vocabulary.for_scope(0)
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
-    row = feature_row(question, hand, weights, vocabulary.total)
+    shipped = shipped_order(question, hand, unknown_share(question, weights))  # the bundled trees' order, if any
+    assert [s.candidate.id for s in calibrated] == [s.candidate.id for s in shipped]
+    row = feature_row(question, shipped, weights, vocabulary.total)
     assert calibrated[0].confidence == pytest.approx(MODEL.probability(row))
     assert all(0.0 <= s.confidence <= calibrated[0].confidence for s in calibrated)
     answer = news_service.ask(question_text)

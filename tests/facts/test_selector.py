@@ -71,6 +71,17 @@ def test_a_model_that_keeps_the_hand_set_confidence_only_reorders(news_service: 
     assert {s.candidate.id: s.confidence for s in chosen} == hand
 
 
+def test_a_model_that_reorders_only_the_head_leaves_the_rest_in_hand_set_order(news_service: FactService) -> None:
+    question, ranked = _ranked(news_service, "who said the bridge would cost money")
+    assert len(ranked) >= 3
+    model = _model({"log_length": 5.0})
+    model = AnswerModel.from_json({**model.to_json(), "meta": {"confidence": "hand-set", "reorders": 2}})
+    chosen = select(question, list(ranked), 0.0, model)
+    head = sorted(ranked[:2], key=lambda s: -len(s.candidate.text))  # the longer of the first two leads
+    assert [id(s) for s in chosen] == [id(s) for s in head + ranked[2:]]
+    assert candidate_rows(question, ranked, 0.0, limit=2).tolist() == candidate_rows(question, ranked, 0.0)[:2].tolist()
+
+
 def test_saved_model_round_trips_and_refuses_other_features() -> None:
     model = _model({"coverage": 2.0})
     data = model.to_json()
