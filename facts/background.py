@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from facts.paraphrase import decode_strings, encode_strings
+from facts.paraphrase import checked_metadata, decode_strings, encode_strings
 
 DATA_FILE = Path(__file__).parent / "data" / "background.npz"
 FORMAT = "factbot-background/1"
@@ -48,9 +48,7 @@ class Background:
     def from_file(cls, path: str | Path) -> Background:
         """Read a file written by :func:`save_background`."""
         with np.load(Path(path), allow_pickle=False) as data:
-            metadata = json.loads(data["metadata"].tobytes().decode("utf-8"))
-            if metadata.get("format") != FORMAT:
-                raise ValueError(f"{path}: not a {FORMAT} file")
+            metadata = checked_metadata(data, path, FORMAT)
             return cls(decode_strings(data["stems"]), data["counts"], decode_strings(data["words"]),
                        data["capitals"], metadata)
 

@@ -53,6 +53,14 @@ WEIGHT_SCALE = 255  # weights are stored as uint8 (1..255) / 255
 _NO_EXPANSIONS: tuple[tuple[str, float], ...] = ()
 
 
+def checked_metadata(data: Mapping[str, np.ndarray], path: str | Path, expected: str) -> dict:
+    """The JSON metadata of a table read with ``np.load``; ValueError unless its format is ``expected``."""
+    metadata = json.loads(data["metadata"].tobytes().decode("utf-8"))
+    if metadata.get("format") != expected:
+        raise ValueError(f"{path}: not a {expected} file")
+    return metadata
+
+
 def decode_strings(blob: np.ndarray) -> list[str]:
     """Newline-joined UTF-8 strings stored as a uint8 array (no pickles in the data file)."""
     text = blob.tobytes().decode("utf-8")
@@ -90,9 +98,7 @@ class Paraphraser:
     def from_file(cls, path: str | Path) -> Paraphraser:
         """Read a table written by :func:`save_table` (``np.load`` without pickles)."""
         with np.load(Path(path), allow_pickle=False) as data:
-            metadata = json.loads(data["metadata"].tobytes().decode("utf-8"))
-            if metadata.get("format") != FORMAT:
-                raise ValueError(f"{path}: not a {FORMAT} file")
+            metadata = checked_metadata(data, path, FORMAT)
             return cls(
                 decode_strings(data["sources"]),
                 decode_strings(data["targets"]),
