@@ -414,14 +414,25 @@ def fitted_order(question: Question, scored: list[Scored], vocabulary: Vocabular
 
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
     model = load_model()
-    if model is not None:
-        scored = select(question, scored, unknown_share(question, weights), model)
-        if model.meta.get("confidence") != "hand-set":
-            return scored
+    if model is not None and model.meta.get("confidence") != "hand-set":
+        return select(question, scored, unknown_share(question, weights), model)
+    scored = trees_order(question, scored, unknown_share(question, weights))
     confidence_model = load_confidence_model()
     if confidence_model is not None:
         calibrate(question, scored, weights, vocabulary, confidence_model)
     return scored
+
+
+def trees_order(question: Question, scored: list[Scored], unknown: float) -> list[Scored]:
+    """The hand-set order (best first) as a bundled selector that only orders (ranking trees saved with
+    confidence "hand-set") leaves it; unchanged without one. ``unknown``: :func:`unknown_share`.
+    Confidences are left alone."""
+    from facts.selector import load_model, select  # the selector builds on this module
+
+    model = load_model()
+    if model is None or model.meta.get("confidence") != "hand-set":
+        return scored
+    return select(question, scored, unknown, model)
 
 
 def _pairs(scored: list[Scored], weight_of: dict[int, float], total: float) -> list[Candidate]:

@@ -33,9 +33,9 @@ from facts.analysis.text import words
 from facts.confidence import ConfidenceModel, feature_row, load_confidence_model
 from facts.errors import FactbotError
 from facts.evaluation import load_questions, overlaps, short_answer_found
-from facts.matching import concept_weight, rank, unknown_share
+from facts.matching import concept_weight, rank, trees_order, unknown_share
 from facts.question import question_kind
-from facts.selector import FEATURES, ParagraphTerms, candidate_rows, load_model, raw_payload, select
+from facts.selector import FEATURES, ParagraphTerms, candidate_rows, raw_payload
 from facts.service import FactService
 
 REPO = Path(__file__).resolve().parents[1]
@@ -144,15 +144,6 @@ class Baselines:
         return (self.texts[best[2]], best[1] / 100.0) if best else (None, 0.0)
 
 
-def shipped_order(question, ranked: list, unknown: float) -> list:
-    """The hand-set order ``ranked`` re-ordered as the engine ships it: by the bundled ranking trees
-    when there are some (a selector that only orders), else unchanged. Confidences are left alone."""
-    model = load_model()
-    if model is None or model.meta.get("confidence") != "hand-set":
-        return ranked
-    return select(question, list(ranked), unknown, model)
-
-
 def trace_questions(service: FactService, items: Iterable[dict], set_name: str, group_of, *,
                     baselines: bool = True, raw: bool = True) -> list[Trace]:
     """Run each question through the engine's candidate search and record features and labels."""
@@ -176,7 +167,7 @@ def trace_questions(service: FactService, items: Iterable[dict], set_name: str, 
         if ranked:
             vocabulary = service.vocabulary.for_scope(0)
             weights = [concept_weight(c, vocabulary) for c in analysed.concepts]
-            shipped = shipped_order(analysed, ranked, unknown)
+            shipped = trees_order(analysed, ranked, unknown)
             trace.shipped_top = next(i for i, s in enumerate(ranked) if s is shipped[0])
             trace.confidence_row = feature_row(analysed, shipped, weights, vocabulary.total)
         if paragraphs is not None and analysed is not None:
@@ -622,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def shipped_outcomes(traces: list[Trace], model: ConfidenceModel) -> list[Outcome]:
-    """The engine as shipped: its order's top fact (see :func:`shipped_order`), that fact's confidence
+    """The engine as shipped: its order's top fact (see :func:`facts.matching.trees_order`), that fact's confidence
     from the bundled model."""
     return [Outcome(t.answerable, t.shipped_right,
                     model.probability(t.confidence_row) if t.confidence_row is not None else 0.0)

@@ -14,8 +14,8 @@ from facts.confidence import (
     feature_row,
     load_confidence_model,
 )
-from facts.matching import concept_weight, rank, unknown_share
-from facts.quality import Outcome, shipped_order
+from facts.matching import concept_weight, rank, trees_order, unknown_share
+from facts.quality import Outcome
 from facts.service import FactService
 from facts.train_confidence import choose_threshold, fit, predict
 
@@ -55,7 +55,7 @@ def test_the_answer_confidence_is_the_models_probability_of_the_shipped_orders_t
     _, calibrated = _ranked(news_service, question_text, fitted=True)
     vocabulary = news_service.vocabulary.for_scope(0)
     weights = [concept_weight(c, vocabulary) for c in question.concepts]
-    shipped = shipped_order(question, hand, unknown_share(question, weights))  # the bundled trees' order, if any
+    shipped = trees_order(question, hand, unknown_share(question, weights))  # the bundled trees' order, if any
     assert [s.candidate.id for s in calibrated] == [s.candidate.id for s in shipped]
     row = feature_row(question, shipped, weights, vocabulary.total)
     assert calibrated[0].confidence == pytest.approx(MODEL.probability(row))
